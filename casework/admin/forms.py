@@ -1,0 +1,63 @@
+"""Forms for managing users and programmes."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from casework.auth.models import Role
+from casework.forms import LooseDateField, MultiCheckboxField, NoNulString
+
+ROLE_CHOICES = [
+    (Role.CASEWORKER.value, _l("Caseworker")),
+    (Role.SUPERVISOR.value, _l("Supervisor")),
+    (Role.DONOR.value, _l("Donor")),
+    (Role.ADMIN.value, _l("Administrator")),
+]
+
+
+class UserForm(FlaskForm):
+    username = NoNulString(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    full_name = NoNulString(_l("Full name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    programmes = MultiCheckboxField(_l("Programmes"), coerce=int)
+    password = PasswordField(_l("Password (at least 12 characters)"), validators=[Optional(), Length(max=256)])
+
+
+class EditUserForm(FlaskForm):
+    full_name = NoNulString(_l("Full name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    programmes = MultiCheckboxField(_l("Programmes"), coerce=int)
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password (at least 12 characters)"), validators=[DataRequired(), Length(max=256)])
+
+
+class ConfirmForm(FlaskForm):
+    pass
+
+
+class ProgrammeForm(FlaskForm):
+    code = NoNulString(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    name = NoNulString(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    donor = NoNulString(_l("Donor"), validators=[DataRequired(), Length(max=200)])
+    currency = NoNulString(_l("Currency"), validators=[DataRequired(), Length(min=3, max=3)])
+    start_date = LooseDateField(_l("Start date"), validators=[DataRequired()])
+    end_date = LooseDateField(_l("End date (empty if open-ended)"), validators=[Optional()])
+    decision_authority = SelectField(
+        _l("Who decides on reintegration assistance"),
+        choices=[("office", _l("The office's supervisor")), ("donor", _l("The donor"))],
+    )
+    budget = NoNulString(_l("Budget (empty for none)"), validators=[Optional(), Length(max=20)])
+    small_cell_threshold = IntegerField(
+        _l("Hide report cells below (empty for off)"), validators=[Optional(), NumberRange(min=1, max=100)]
+    )
+
+
+class CapForm(FlaskForm):
+    valid_from = LooseDateField(_l("In force from"), validators=[DataRequired()])
+    per_person = NoNulString(_l("Cap per person"), validators=[Optional(), Length(max=20)])
+    per_case = NoNulString(_l("Cap per case"), validators=[Optional(), Length(max=20)])
+
+
+__all__ = ["UserForm", "EditUserForm", "PasswordForm", "ConfirmForm", "ProgrammeForm", "CapForm", "SelectMultipleField"]

@@ -1,0 +1,225 @@
+"""Administrators manage users and programmes here."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from casework.admin.forms import CapForm, ConfirmForm, EditUserForm, PasswordForm, ProgrammeForm, UserForm
+from casework.auth import services as users
+from casework.auth.models import Role, User
+from casework.auth.permissions import roles_required
+from casework.errors import DomainError
+from casework.extensions import db
+from casework.forms import apply_domain_error
+from casework.programmes import services as programmes_service
+from casework.programmes.models import Programme
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_only = roles_required(Role.ADMIN)
+
+
+def _all_programmes():
+    return db.session.scalars(select(Programme).order_by(Programme.code)).all()
+
+
+def _save(form, action, template, status_on_error=422, **context):
+    """Run a service call, commit once, or put its error next to the field."""
+    try:
+        result = action()
+        db.session.commit()
+        return result, None
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        return None, (render_template(template, form=form, **context), status_on_error)
+
+
+@bp.route("/users")
+@admin_only
+def users_index():
+    all_users = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", users=all_users, confirm=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def users_new():
+    programmes = _all_programmes()
+    form = UserForm()
+    form.programmes.choices = [(p.id, p.code) for p in programmes]
+    if form.validate_on_submit():
+        chosen = [p for p in programmes if p.id in (form.programmes.data or [])]
+        user, error_response = _save(
+            form,
+            lambda: users.create_user(form.username.data, form.role.data, form.password.data or "",
+                                      full_name=form.full_name.data or "", programmes=chosen, actor=current_user),
+            "admin/user_form.html", user=None,
+        )
+        if error_response:
+            return error_response
+        flash(_("User %(u)s created.", u=user.username), "success")
+        return redirect(url_for("admin.users_index"))
+    return render_template("admin/user_form.html", form=form, user=None), 422 if request.method == "POST" else 200
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def users_edit(user_id: int):
+    user = _user_or_404(user_id)
+    programmes = _all_programmes()
+    form = EditUserForm(obj=user if request.method == "GET" else None)
+    form.programmes.choices = [(p.id, p.code) for p in programmes]
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.programmes.data = [p.id for p in user.programmes]
+    elif form.validate_on_submit():
+        chosen = [p for p in programmes if p.id in (form.programmes.data or [])]
+        _, error_response = _save(
+            form,
+            lambda: users.update_user(user, role=form.role.data, full_name=form.full_name.data or "",
+                                      programmes=chosen, actor=current_user),
+            "admin/user_form.html", user=user, password_form=PasswordForm(),
+        )
+        if error_response:
+            return error_response
+        flash(_("User %(u)s saved.", u=user.username), "success")
+        return redirect(url_for("admin.users_index"))
+    return render_template("admin/user_form.html", form=form, user=user, password_form=PasswordForm())
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@admin_only
+def users_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.set_password(user, form.password.data, actor=current_user)
+            db.session.commit()
+            flash(_("Password of %(u)s changed.", u=user.username), "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    else:
+        flash(_("Enter the new password."), "error")
+    return redirect(url_for("admin.users_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@admin_only
+def users_deactivate(user_id: int):
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash(_("You cannot deactivate your own account."), "error")
+        else:
+            users.deactivate_user(user, actor=current_user)
+            db.session.commit()
+            flash(_("User %(u)s deactivated.", u=user.username), "success")
+    return redirect(url_for("admin.users_index"))
+
+
+@bp.route("/programmes")
+@admin_only
+def programmes_index():
+    return render_template("admin/programmes.html", programmes=_all_programmes())
+
+
+def _programme_values(form) -> dict:
+    return {
+        "name": form.name.data,
+        "currency": form.currency.data,
+        "start_date": form.start_date.date,
+        "end_date": form.end_date.date,
+        "decision_authority": form.decision_authority.data,
+        "budget": form.budget.data or None,
+        "small_cell_threshold": form.small_cell_threshold.data,
+    }
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@admin_only
+def programmes_new():
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        values = _programme_values(form)
+        programme, error_response = _save(
+            form,
+            lambda: programmes_service.create_programme(
+                form.code.data, values.pop("name"), form.donor.data, values.pop("currency"),
+                values.pop("start_date"), actor=current_user, **values),
+            "admin/programme_form.html", programme=None,
+        )
+        if error_response:
+            return error_response
+        flash(_("Programme %(c)s created.", c=programme.code), "success")
+        return redirect(url_for("admin.programmes_index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/programme_form.html", form=form, programme=None), status
+
+
+@bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
+@admin_only
+def programmes_edit(programme_id: int):
+    programme = db.session.get(Programme, programme_id) or abort(404)
+    form = ProgrammeForm(obj=programme if request.method == "GET" else None)
+    cap_form = CapForm(prefix="cap")
+    if request.method == "GET":
+        form.donor.data = programme.donor.name
+        form.start_date.data = programme.start_date.isoformat()
+        form.end_date.data = programme.end_date.isoformat() if programme.end_date else ""
+        form.decision_authority.data = programme.decision_authority.value
+        form.budget.data = str(programme.budget) if programme.budget is not None else ""
+    elif form.validate_on_submit():
+        _, error_response = _save(
+            form,
+            lambda: programmes_service.update_programme(programme, _programme_values(form), form.donor.data,
+                                                        actor=current_user),
+            "admin/programme_form.html", programme=programme, cap_form=cap_form,
+        )
+        if error_response:
+            return error_response
+        flash(_("Programme %(c)s saved.", c=programme.code), "success")
+        return redirect(url_for("admin.programmes_index"))
+    else:
+        return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form), 422
+    form.code.render_kw = {"readonly": True}
+    return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form)
+
+
+@bp.route("/programmes/<int:programme_id>/caps", methods=["POST"])
+@admin_only
+def programmes_cap(programme_id: int):
+    programme = db.session.get(Programme, programme_id) or abort(404)
+    form = CapForm(prefix="cap")
+    if form.validate_on_submit():
+        try:
+            programmes_service.set_cap(programme, form.valid_from.date, form.per_person.data or None,
+                                       form.per_case.data or None, actor=current_user)
+            db.session.commit()
+            flash(_("Caps saved."), "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("admin.programmes_edit", programme_id=programme.id))
+
+
+def init_app(app):
+    from flask_babel import lazy_gettext as _l
+
+    app.register_blueprint(bp)
+    app.extensions["nav"].append(("admin.users_index", _l("Users"), (Role.ADMIN,)))
+    app.extensions["nav"].append(("admin.programmes_index", _l("Programmes"), (Role.ADMIN,)))

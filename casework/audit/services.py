@@ -1,0 +1,68 @@
+"""Recording audit events. Services call record(); nothing edits or deletes an event."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask import g, has_request_context, request
+
+from casework.audit.models import AuditEvent
+from casework.extensions import db
+
+
+def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def diff(before: dict, after: dict) -> dict:
+    """The fields whose values differ, as {field: [old, new]}."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if _plain(before.get(key)) != _plain(after.get(key))
+    }
+
+
+def request_id() -> str | None:
+    if not has_request_context():
+        return None
+    if "request_id" not in g:
+        g.request_id = request.headers.get("X-Request-Id", "")[:36] or str(uuid.uuid4())
+    return g.request_id
+
+
+def record(action: str, *, user=None, entity=None, entity_type=None, entity_id=None,
+           programme_id=None, changes=None, summary: str = "") -> AuditEvent:
+    """Add an audit event to the current transaction (flushed with the change it records)."""
+    if entity is not None:
+        entity_type = entity_type or entity.__tablename__
+        entity_id = entity_id if entity_id is not None else entity.id
+    if user is None and has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            user = current_user
+    event = AuditEvent(
+        action=action,
+        user_id=user.id if user is not None else None,
+        username=user.username if user is not None else None,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        programme_id=programme_id,
+        changes={k: _plain(v) for k, v in changes.items()} if changes else None,
+        summary=summary[:300],
+        ip=request.remote_addr if has_request_context() else None,
+        request_id=request_id(),
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Cases (one return each) and the persons who return in them."""

@@ -1,0 +1,171 @@
+"""A case is one return: a principal applicant and the family members returning with them."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.db import Base, UTCDateTime, enum_type, utcnow
+
+
+class CaseStatus(str, enum.Enum):
+    REFERRED = "referred"
+    ARRIVED = "arrived"
+    REINTEGRATION = "reintegration"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class Sex(str, enum.Enum):
+    F = "F"
+    M = "M"
+    X = "X"
+
+
+class Relationship(str, enum.Enum):
+    PRINCIPAL = "principal"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+class Vulnerability(str, enum.Enum):
+    UNACCOMPANIED_MINOR = "unaccompanied_minor"
+    MEDICAL = "medical"
+    DISABILITY = "disability"
+    TRAFFICKING_VICTIM = "trafficking_victim"
+    SINGLE_PARENT = "single_parent"
+    OLDER_PERSON = "older_person"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "legacy_reference", name="uq_cases_programme_legacy_reference"),
+        Index("ix_cases_programme_arrival", "programme_id", "arrival_date"),
+        Index("ix_cases_programme_status", "programme_id", "status"),
+        Index("ix_cases_programme_municipality", "programme_id", "municipality"),
+        CheckConstraint(
+            "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
+            " OR (status NOT IN ('referred', 'withdrawn') AND arrival_date IS NOT NULL)",
+            name="arrival_date_iff_returned",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    legacy_reference: Mapped[str | None] = mapped_column(String(60))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
+    sending_country: Mapped[str | None] = mapped_column(String(2))
+    arrival_date: Mapped[date | None] = mapped_column(Date)
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, "case_status"), default=CaseStatus.REFERRED)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    programme: Mapped["Programme"] = relationship()  # noqa: F821
+    caseworker: Mapped["User | None"] = relationship()  # noqa: F821
+    persons: Mapped[list["Person"]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="(Person.relationship != 'principal', Person.id)",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def principal(self) -> "Person | None":
+        return next((p for p in self.persons if p.relationship == Relationship.PRINCIPAL), None)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    __table_args__ = (
+        # Exactly one principal per case is enforced by the database, not only by forms.
+        Index(
+            "uq_persons_one_principal",
+            "case_id",
+            unique=True,
+            sqlite_where=text("relationship = 'principal'"),
+            postgresql_where=text("relationship = 'principal'"),
+        ),
+        CheckConstraint("birth_year BETWEEN 1890 AND 2200", name="birth_year_plausible"),
+    )
+
+    # The column "relationship" shadows orm.relationship() inside this class body.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    sex: Mapped[Sex] = mapped_column(enum_type(Sex, "sex"))
+    # Legacy records often know only the year of birth: birth_date is then NULL,
+    # never invented as 1 January.
+    birth_year: Mapped[int] = mapped_column()
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    nationality: Mapped[str | None] = mapped_column(String(3))
+    relationship: Mapped[Relationship] = mapped_column(enum_type(Relationship, "relationship"))
+    travelled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = orm.relationship(back_populates="persons")
+    vulnerability_rows: Mapped[list["PersonVulnerability"]] = orm.relationship(
+        cascade="all, delete-orphan", order_by="PersonVulnerability.code"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def vulnerabilities(self) -> list[Vulnerability]:
+        return [row.code for row in self.vulnerability_rows]
+
+    def set_vulnerabilities(self, codes) -> None:
+        wanted = {Vulnerability(c) for c in codes}
+        self.vulnerability_rows = [r for r in self.vulnerability_rows if r.code in wanted]
+        have = {r.code for r in self.vulnerability_rows}
+        for code in sorted(wanted - have, key=lambda v: v.value):
+            self.vulnerability_rows.append(PersonVulnerability(code=code))
+
+    @property
+    def birth_display(self) -> str:
+        return self.birth_date.isoformat() if self.birth_date else str(self.birth_year)
+
+    def age_on(self, day: date) -> int:
+        """Age on a day; with a year-only birth date, the difference of years."""
+        if self.birth_date is None:
+            return day.year - self.birth_year
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - int(before_birthday)
+
+
+class PersonVulnerability(Base):
+    __tablename__ = "person_vulnerabilities"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[Vulnerability] = mapped_column(enum_type(Vulnerability, "vulnerability"), primary_key=True)

@@ -1,0 +1,235 @@
+"""The rules for cases and persons: registration, edits, status changes and references."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from casework.audit.services import diff, record
+from casework.cases.models import Case, CaseStatus, Person, Relationship, Sex, Vulnerability
+from casework.db import utcnow
+from casework.errors import Conflict, DomainError
+from casework.extensions import db
+
+# The receiving office's view of a return. Withdrawn means the person did not return.
+CASE_TRANSITIONS: dict[CaseStatus, tuple[CaseStatus, ...]] = {
+    CaseStatus.REFERRED: (CaseStatus.ARRIVED, CaseStatus.WITHDRAWN),
+    CaseStatus.WITHDRAWN: (CaseStatus.REFERRED,),
+    CaseStatus.ARRIVED: (CaseStatus.REINTEGRATION, CaseStatus.MONITORING, CaseStatus.CLOSED),
+    CaseStatus.REINTEGRATION: (CaseStatus.MONITORING, CaseStatus.CLOSED),
+    CaseStatus.MONITORING: (CaseStatus.REINTEGRATION, CaseStatus.CLOSED),
+    CaseStatus.CLOSED: (CaseStatus.MONITORING,),
+}
+NOT_RETURNED = (CaseStatus.REFERRED, CaseStatus.WITHDRAWN)
+
+CASE_FIELDS = ("legacy_reference", "sending_country", "arrival_date", "municipality", "caseworker_id", "notes")
+PERSON_FIELDS = ("family_name", "given_name", "sex", "birth_year", "birth_date", "nationality",
+                 "relationship", "travelled", "vulnerabilities")
+
+
+@dataclass
+class PersonData:
+    family_name: str
+    given_name: str
+    sex: Sex | str
+    birth_year: int
+    birth_date: date | None = None
+    relationship: Relationship | str = Relationship.PRINCIPAL
+    nationality: str | None = None
+    travelled: bool = True
+    vulnerabilities: list = field(default_factory=list)
+
+    def values(self) -> dict:
+        return {
+            "family_name": " ".join(self.family_name.split()),
+            "given_name": " ".join(self.given_name.split()),
+            "sex": Sex(self.sex),
+            "birth_year": self.birth_year,
+            "birth_date": self.birth_date,
+            "relationship": Relationship(self.relationship),
+            "nationality": (self.nationality or "").strip().upper() or None,
+            "travelled": bool(self.travelled),
+            "vulnerabilities": sorted({Vulnerability(v) for v in self.vulnerabilities}, key=lambda v: v.value),
+        }
+
+
+def check_person(values: dict, today: date | None = None) -> None:
+    today = today or date.today()
+    if not values["family_name"]:
+        raise DomainError(_("Enter the family name."), "family_name")
+    if not values["given_name"]:
+        raise DomainError(_("Enter the given name."), "given_name")
+    if values["birth_year"] < 1890 or values["birth_year"] > today.year:
+        raise DomainError(_("The year of birth must be between 1890 and this year."), "birth")
+    if values["birth_date"] is not None and values["birth_date"] > today:
+        raise DomainError(_("The date of birth cannot be in the future."), "birth")
+    if values["nationality"] and not (values["nationality"].isalpha() and len(values["nationality"]) in (2, 3)):
+        raise DomainError(_("Use a two- or three-letter country code."), "nationality")
+
+
+def check_case(values: dict, today: date | None = None) -> None:
+    today = today or date.today()
+    arrival = values.get("arrival_date")
+    if arrival is not None and arrival > today:
+        raise DomainError(_("The arrival date cannot be in the future."), "arrival_date")
+    country = values.get("sending_country")
+    if country and not (country.isalpha() and len(country) == 2):
+        raise DomainError(_("Use a two-letter country code, e.g. CH."), "sending_country")
+
+
+def _clean_case_values(values: dict) -> dict:
+    out = dict(values)
+    for key in ("legacy_reference", "municipality", "sending_country"):
+        if key in out:
+            out[key] = " ".join((out[key] or "").split()) or None
+    if out.get("sending_country"):
+        out["sending_country"] = out["sending_country"].upper()
+    out["notes"] = (out.get("notes") or "").strip()
+    return out
+
+
+def next_reference(programme, year: int) -> str:
+    prefix = f"{programme.code}-{year}-"
+    last = db.session.scalar(select(func.max(Case.reference)).where(Case.reference.like(prefix + "%")))
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def register_case(programme, case_values: dict, members: list[PersonData], actor=None,
+                  reference: str | None = None) -> Case:
+    """Create a case with its principal applicant and family members, all or nothing."""
+    case_values = _clean_case_values(case_values)
+    check_case(case_values)
+    member_values = [m.values() for m in members]
+    if not member_values:
+        raise DomainError(_("A case needs its principal applicant."), "members")
+    principals = [m for m in member_values if m["relationship"] == Relationship.PRINCIPAL]
+    if len(principals) != 1:
+        raise DomainError(_("A case has exactly one principal applicant."), "members")
+    for index, values in enumerate(member_values):
+        try:
+            check_person(values)
+        except DomainError as error:
+            error.field = f"members-{index}-{error.field}"
+            raise
+    arrival = case_values.get("arrival_date")
+    case = Case(
+        programme=programme,
+        reference=reference or next_reference(programme, (arrival or date.today()).year),
+        status=CaseStatus.ARRIVED if arrival else CaseStatus.REFERRED,
+        **{k: case_values.get(k) for k in CASE_FIELDS if k in case_values},
+    )
+    for values in member_values:
+        case.persons.append(_new_person(values))
+    db.session.add(case)
+    db.session.flush()
+    record("case_created", user=actor, entity=case, programme_id=programme.id,
+           changes={"reference": case.reference, "members": len(case.persons)}, summary=case.reference)
+    return case
+
+
+def _new_person(values: dict) -> Person:
+    vulnerabilities = values.pop("vulnerabilities", [])
+    person = Person(**values)
+    person.set_vulnerabilities(vulnerabilities)
+    values["vulnerabilities"] = vulnerabilities
+    return person
+
+
+def _check_version(record_obj, expected_version: int | None) -> None:
+    if expected_version is not None and record_obj.version != expected_version:
+        raise Conflict(_("Someone else changed this record since you opened it. "
+                         "Your changes were not saved; review the current values and try again."))
+
+
+def update_case(case: Case, values: dict, actor=None, expected_version: int | None = None) -> dict:
+    """Edit a case's details. Returns the changes as {field: [old, new]}."""
+    _check_version(case, expected_version)
+    values = _clean_case_values({k: v for k, v in values.items() if k in CASE_FIELDS})
+    check_case(values)
+    if "arrival_date" in values:
+        if case.status in NOT_RETURNED and values["arrival_date"] is not None:
+            raise DomainError(_("Record the arrival by changing the status to arrived."), "arrival_date")
+        if case.status not in NOT_RETURNED and values["arrival_date"] is None:
+            raise DomainError(_("A case that has arrived keeps its arrival date."), "arrival_date")
+    before = {k: getattr(case, k) for k in values}
+    changes = diff(before, values)
+    for key, value in values.items():
+        setattr(case, key, value)
+    if changes:
+        db.session.flush()
+        record("case_updated", user=actor, entity=case, programme_id=case.programme_id,
+               changes=changes, summary=case.reference)
+    return changes
+
+
+def _person_snapshot(person: Person) -> dict:
+    snap = {k: getattr(person, k) for k in PERSON_FIELDS if k != "vulnerabilities"}
+    snap["vulnerabilities"] = [v.value for v in person.vulnerabilities]
+    return snap
+
+
+def update_person(person: Person, data: PersonData, actor=None, expected_version: int | None = None) -> dict:
+    _check_version(person, expected_version)
+    values = data.values()
+    check_person(values)
+    case = person.case
+    if values["relationship"] == Relationship.PRINCIPAL and person.relationship != Relationship.PRINCIPAL:
+        raise DomainError(_("This case already has a principal applicant."), "relationship")
+    if person.relationship == Relationship.PRINCIPAL and values["relationship"] != Relationship.PRINCIPAL:
+        raise DomainError(_("The principal applicant stays principal; a case has exactly one."), "relationship")
+    before = _person_snapshot(person)
+    vulnerabilities = values.pop("vulnerabilities")
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.set_vulnerabilities(vulnerabilities)
+    changes = diff(before, _person_snapshot(person))
+    if changes:
+        person.updated_at = utcnow()
+        db.session.flush()
+        record("person_updated", user=actor, entity=person, programme_id=case.programme_id,
+               changes=changes, summary=case.reference)
+    return changes
+
+
+def add_person(case: Case, data: PersonData, actor=None) -> Person:
+    values = data.values()
+    check_person(values)
+    if values["relationship"] == Relationship.PRINCIPAL:
+        raise DomainError(_("This case already has a principal applicant."), "relationship")
+    person = _new_person(values)
+    case.persons.append(person)
+    db.session.flush()
+    record("person_created", user=actor, entity=person, programme_id=case.programme_id,
+           changes={"case": case.reference}, summary=case.reference)
+    return person
+
+
+def allowed_transitions(case: Case) -> tuple[CaseStatus, ...]:
+    return CASE_TRANSITIONS.get(case.status, ())
+
+
+def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_date: date | None = None,
+                  expected_version: int | None = None) -> None:
+    _check_version(case, expected_version)
+    new_status = CaseStatus(new_status)
+    if new_status not in allowed_transitions(case):
+        raise DomainError(_("A case that is %(old)s cannot become %(new)s.",
+                            old=_(case.status.value), new=_(new_status.value)), "status")
+    old_status = case.status
+    changes = {"status": [old_status.value, new_status.value]}
+    if new_status == CaseStatus.ARRIVED and old_status in NOT_RETURNED:
+        if arrival_date is None:
+            raise DomainError(_("Enter the arrival date."), "arrival_date")
+        check_case({"arrival_date": arrival_date})
+        changes["arrival_date"] = [None, arrival_date.isoformat()]
+        case.arrival_date = arrival_date
+    elif new_status in NOT_RETURNED and case.arrival_date is not None:
+        changes["arrival_date"] = [case.arrival_date.isoformat(), None]
+        case.arrival_date = None
+    case.status = new_status
+    db.session.flush()
+    record("case_status_changed", user=actor, entity=case, programme_id=case.programme_id,
+           changes=changes, summary=case.reference)

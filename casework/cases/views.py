@@ -1,0 +1,319 @@
+"""Caseworker screens: the case list, registering a family, the case page and edits."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from casework.audit.models import AuditEvent
+from casework.audit.services import record
+from casework.auth.models import Role, User
+from casework.auth.permissions import CASE_ROLES, can_edit_case, programmes_for, roles_required
+from casework.cases import services
+from casework.cases.forms import (
+    STATUS_LABELS,
+    CaseFilterForm,
+    EditCaseForm,
+    PersonForm,
+    RegisterCaseForm,
+    StatusForm,
+)
+from casework.cases.models import CaseStatus, Person
+from casework.cases.queries import SORTS, CaseFilters, case_list, get_case_or_404, get_person_or_404, municipalities
+from casework.errors import Conflict, DomainError
+from casework.extensions import db
+from casework.forms import apply_domain_error
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+SORT_LABELS = {
+    "arrival_desc": _l("Latest arrival first"),
+    "arrival_asc": _l("Earliest arrival first"),
+    "reference": _l("Reference"),
+    "newest": _l("Newest registration"),
+}
+
+
+def _caseworker_choices(programme_ids=None):
+    stmt = select(User).where(User.role.in_([Role.CASEWORKER, Role.SUPERVISOR]), User.is_active).order_by(User.username)
+    users = db.session.scalars(stmt).all()
+    if programme_ids is not None:
+        users = [u for u in users if any(p.id in programme_ids for p in u.programmes)]
+    return [(0, _("(nobody yet)"))] + [(u.id, u.full_name or u.username) for u in users]
+
+
+def _person_data(fields) -> services.PersonData:
+    year, full = fields.birth.parsed
+    return services.PersonData(
+        family_name=fields.family_name.data,
+        given_name=fields.given_name.data,
+        sex=fields.sex.data,
+        birth_year=year,
+        birth_date=full,
+        relationship=fields.relationship.data,
+        nationality=fields.nationality.data,
+        travelled=fields.travelled.data,
+        vulnerabilities=fields.vulnerabilities.data or [],
+    )
+
+
+@bp.route("/")
+@roles_required(*CASE_ROLES)
+def index():
+    programmes = programmes_for(current_user)
+    form = CaseFilterForm(request.args)
+    form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
+    form.status.choices = [("", _("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
+    form.sort.choices = list(SORT_LABELS.items())
+    filters = CaseFilters()
+    if form.validate():
+        filters = CaseFilters(
+            programme_code=form.programme.data or None,
+            status=CaseStatus(form.status.data) if form.status.data else None,
+            municipality=form.municipality.data or None,
+            arrived_from=form.arrived_from.date,
+            arrived_to=form.arrived_to.date,
+            sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
+        )
+    page = case_list(current_user, filters, page=form.page.data or 1 if not form.page.errors else 1,
+                     per_page=current_app_per_page())
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("cases/index.html", form=form, page=page, args=args,
+                           status_labels=STATUS_LABELS, municipalities=municipalities(current_user))
+
+
+def current_app_per_page() -> int:
+    from flask import current_app
+
+    return current_app.config["CASES_PER_PAGE"]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def new():
+    programmes = programmes_for(current_user)
+    form = RegisterCaseForm()
+    form.programme_id.choices = [(p.id, f"{p.code} — {p.name}") for p in programmes]
+    form.caseworker_id.choices = _caseworker_choices([p.id for p in programmes])
+    if request.method == "GET":
+        form.caseworker_id.data = current_user.id if current_user.role == Role.CASEWORKER else 0
+        return render_template("cases/new.html", form=form)
+
+    # Adding or removing a family member re-renders the form with what was typed.
+    if "add_member" in request.form or "remove_members" in request.form:
+        kept = [entry.data for entry in form.members.entries if not entry.form.remove.data]
+        while len(form.members.entries):
+            form.members.pop_entry()
+        for data in kept:
+            data.pop("remove", None)
+            form.members.append_entry(data)
+        if "add_member" in request.form and len(form.members.entries) < form.members.max_entries:
+            form.members.append_entry({"relationship": "child", "travelled": True, "sex": "F"})
+        if not form.members.entries:
+            form.members.append_entry({"relationship": "principal", "travelled": True})
+        return render_template("cases/new.html", form=form)
+
+    if form.validate_on_submit():
+        programme = next((p for p in programmes if p.id == form.programme_id.data), None)
+        if programme is None:
+            abort(404)
+        members = [_person_data(e.form) for e in form.members.entries if not e.form.remove.data]
+        try:
+            case = services.register_case(
+                programme,
+                {
+                    "legacy_reference": form.legacy_reference.data,
+                    "sending_country": form.sending_country.data,
+                    "arrival_date": form.arrival_date.date,
+                    "municipality": form.municipality.data,
+                    "caseworker_id": form.caseworker_id.data or None,
+                    "notes": form.notes.data,
+                },
+                members,
+                actor=current_user,
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            flash(_("Case %(ref)s registered with %(n)d members.", ref=case.reference, n=len(members)), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/new.html", form=form), 422
+
+
+def _history(case):
+    person_ids = [p.id for p in case.persons]
+    stmt = (
+        select(AuditEvent)
+        .where(
+            ((AuditEvent.entity_type == "cases") & (AuditEvent.entity_id == case.id))
+            | ((AuditEvent.entity_type == "persons") & AuditEvent.entity_id.in_(person_ids or [-1]))
+        )
+        .where(AuditEvent.action != "case_viewed")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(200)
+    )
+    return db.session.scalars(stmt).all()
+
+
+@bp.route("/<int:case_id>")
+@roles_required(*CASE_ROLES)
+def detail(case_id: int):
+    case = get_case_or_404(case_id, current_user)
+    record("case_viewed", entity=case, programme_id=case.programme_id, summary=case.reference)
+    db.session.commit()
+    status_form = StatusForm(version=case.version)
+    status_form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.allowed_transitions(case)]
+    return render_template("cases/detail.html", case=case, history=_history(case), status_form=status_form,
+                           status_labels=STATUS_LABELS, can_edit=can_edit_case(current_user, case),
+                           extra_sections=case_page_sections(case))
+
+
+def case_page_sections(case) -> list[str]:
+    """Rendered sections other domains add to the case page (grants, for one)."""
+    from flask import current_app
+
+    return [render(case) for render in current_app.extensions.get("case_page_sections", [])]
+
+
+def _editable_case(case_id: int):
+    case = get_case_or_404(case_id, current_user)
+    if not can_edit_case(current_user, case):
+        abort(403)
+    return case
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def edit(case_id: int):
+    case = _editable_case(case_id)
+    form = EditCaseForm(obj=case if request.method == "GET" else None)
+    form.caseworker_id.choices = _caseworker_choices([case.programme_id])
+    if request.method == "GET":
+        form.arrival_date.data = case.arrival_date.isoformat() if case.arrival_date else ""
+        form.caseworker_id.data = case.caseworker_id or 0
+        form.version.data = case.version
+    elif form.validate_on_submit():
+        try:
+            services.update_case(
+                case,
+                {
+                    "legacy_reference": form.legacy_reference.data,
+                    "sending_country": form.sending_country.data,
+                    "arrival_date": form.arrival_date.date,
+                    "municipality": form.municipality.data,
+                    "caseworker_id": form.caseworker_id.data or None,
+                    "notes": form.notes.data,
+                },
+                actor=current_user,
+                expected_version=_int(form.version.data),
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+            return render_template("cases/edit.html", form=form, case=case, conflict=isinstance(error, Conflict)), (
+                409 if isinstance(error, Conflict) else 422)
+        flash(_("Case %(ref)s saved.", ref=case.reference), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    else:
+        return render_template("cases/edit.html", form=form, case=case), 422
+    return render_template("cases/edit.html", form=form, case=case)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/<int:case_id>/status", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def change_status(case_id: int):
+    case = _editable_case(case_id)
+    form = StatusForm()
+    form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.allowed_transitions(case)]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    try:
+        services.change_status(case, form.status.data, actor=current_user, arrival_date=form.arrival_date.date,
+                               expected_version=_int(form.version.data))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Status changed to %(s)s.", s=STATUS_LABELS[case.status]), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _person_form_for(person: Person | None) -> PersonForm:
+    if request.method == "POST":
+        return PersonForm()
+    if person is None:
+        return PersonForm(relationship="child", travelled=True)
+    return PersonForm(
+        family_name=person.family_name,
+        given_name=person.given_name,
+        sex=person.sex.value,
+        birth=person.birth_display,
+        relationship=person.relationship.value,
+        nationality=person.nationality or "",
+        travelled=person.travelled,
+        vulnerabilities=[v.value for v in person.vulnerabilities],
+        version=person.version,
+    )
+
+
+@bp.route("/<int:case_id>/persons/new", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def add_person(case_id: int):
+    case = _editable_case(case_id)
+    form = _person_form_for(None)
+    if form.validate_on_submit():
+        try:
+            person = services.add_person(case, _person_data(form), actor=current_user)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            flash(_("%(name)s added to the case.", name=person.full_name), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("cases/person_form.html", form=form, case=case, person=None), status
+
+
+@bp.route("/<int:case_id>/persons/<int:person_id>/edit", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def edit_person(case_id: int, person_id: int):
+    case = _editable_case(case_id)
+    person = get_person_or_404(case, person_id)
+    form = _person_form_for(person)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            services.update_person(person, _person_data(form), actor=current_user,
+                                   expected_version=_int(form.version.data))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            conflict = isinstance(error, Conflict)
+            apply_domain_error(form, error)
+        else:
+            flash(_("%(name)s saved.", name=person.full_name), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    status = (409 if conflict else 422) if request.method == "POST" else 200
+    return render_template("cases/person_form.html", form=form, case=case, person=person, conflict=conflict), status
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.extensions["nav"].append(("cases.index", _l("Cases"), CASE_ROLES))

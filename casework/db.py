@@ -1,0 +1,115 @@
+"""Database building blocks: the declarative base, UTC timestamps and exact money."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import BigInteger, DateTime, MetaData
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp. Naive datetimes are refused, never guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused; use an aware UTC datetime")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def to_money(value) -> Decimal:
+    """Parse an amount into a Decimal with two places; refuse NaN, infinity and extra precision."""
+    if isinstance(value, float):
+        raise MoneyError("amounts are never floats")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise MoneyError("not an amount") from None
+    if not amount.is_finite():
+        raise MoneyError("not an amount")
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise MoneyError("at most two decimals")
+    if abs(amount) >= Decimal("1e13"):
+        raise MoneyError("amount too large")
+    return amount.quantize(CENT)
+
+
+class Money(TypeDecorator):
+    """Exact money: stored as integer minor units, a Decimal with two places in Python.
+
+    Sums computed in SQL (``func.sum(column)``) keep this type, so aggregates come back
+    as Decimal too.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int(to_money(value) * 100)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(CENT)
+
+
+def format_money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return ""
+    return f"{currency} {amount:,.2f}"
+
+
+def enum_type(enum_cls, name: str):
+    """A string column restricted to an Enum's values, checked by the database too."""
+    from sqlalchemy import Enum
+
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,1 @@
+"""Demonstration data that reproduces the published figures of the source programmes."""

@@ -1,0 +1,1 @@
+"""Reintegration assistance: grants, their decisions and disbursements."""

@@ -1,0 +1,134 @@
+"""Grants of reintegration assistance, the immutable decisions on them, and their tranches."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.db import Base, Money, UTCDateTime, enum_type, utcnow
+
+
+class GrantCategory(str, enum.Enum):
+    BUSINESS = "business"
+    HOUSING = "housing"
+    EDUCATION = "education"
+    MEDICAL = "medical"
+    HOUSEHOLD = "household"
+    CASH_ON_ARRIVAL = "cash_on_arrival"
+
+
+class GrantStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    AWAITING_DONOR = "awaiting_donor"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DISBURSING = "disbursing"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class DecisionStep(str, enum.Enum):
+    SUPERVISOR = "supervisor"
+    DONOR = "donor"
+
+
+class DecisionOutcome(str, enum.Enum):
+    APPROVED = "approved"
+    REDUCED = "reduced"
+    REJECTED = "rejected"
+    SENT_BACK = "sent_back"
+
+
+class DisbursementMode(str, enum.Enum):
+    CASH = "cash"
+    IN_KIND = "in_kind"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class Grant(Base):
+    __tablename__ = "grants"
+    __table_args__ = (
+        CheckConstraint("requested_amount > 0", name="requested_positive"),
+        CheckConstraint(
+            "approved_amount IS NULL OR (approved_amount > 0 AND approved_amount <= requested_amount)",
+            name="approved_within_requested",
+        ),
+        Index("ix_grants_status_submitted", "status", "submitted_at"),
+        Index("ix_grants_decided_on", "decided_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    category: Mapped[GrantCategory] = mapped_column(enum_type(GrantCategory, "grant_category"))
+    plan: Mapped[str] = mapped_column(Text, default="")
+    requested_amount: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[GrantStatus] = mapped_column(enum_type(GrantStatus, "grant_status"), default=GrantStatus.DRAFT)
+    # Final outcome, set by the workflow when the last decision is taken, so reports can
+    # count approvals and rejections by their own date with an index.
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    legacy_reference: Mapped[str | None] = mapped_column(String(60))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped["Case"] = relationship()  # noqa: F821
+    person: Mapped["Person | None"] = relationship()  # noqa: F821
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    decisions: Mapped[list["GrantDecision"]] = relationship(
+        back_populates="grant", order_by="GrantDecision.decided_at"
+    )
+    disbursements: Mapped[list["Disbursement"]] = relationship(
+        back_populates="grant", order_by="Disbursement.paid_on"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class GrantDecision(Base):
+    """One decision on a grant. Never edited: a correction is a new decision."""
+
+    __tablename__ = "grant_decisions"
+    __table_args__ = (CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    step: Mapped[DecisionStep] = mapped_column(enum_type(DecisionStep, "decision_step"))
+    outcome: Mapped[DecisionOutcome] = mapped_column(enum_type(DecisionOutcome, "decision_outcome"))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For a decision taken outside the office (the donor's), its letter number and date.
+    authority_reference: Mapped[str | None] = mapped_column(String(100))
+    authority_letter_date: Mapped[date | None] = mapped_column(Date)
+
+    grant: Mapped[Grant] = relationship(back_populates="decisions")
+    decided_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class Disbursement(Base):
+    __tablename__ = "disbursements"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    mode: Mapped[DisbursementMode] = mapped_column(enum_type(DisbursementMode, "disbursement_mode"))
+    receipt_reference: Mapped[str] = mapped_column(String(100), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    grant: Mapped[Grant] = relationship(back_populates="disbursements")
+    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,0 +1,1 @@
+"""Donors and the programmes they fund."""

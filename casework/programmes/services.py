@@ -1,0 +1,124 @@
+"""The rules for programmes and donors."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from casework.audit.services import diff, record
+from casework.db import MoneyError, to_money
+from casework.errors import DomainError
+from casework.extensions import db
+from casework.programmes.models import DecisionAuthority, Donor, Programme, ProgrammeCap
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+
+
+def get_or_create_donor(name: str) -> Donor:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Name the donor."), "donor")
+    donor = db.session.scalar(select(Donor).where(Donor.name == name))
+    if donor is None:
+        donor = Donor(name=name)
+        db.session.add(donor)
+        db.session.flush()
+    return donor
+
+
+def get_programme(code: str) -> Programme:
+    programme = db.session.scalar(select(Programme).where(Programme.code == code.strip().upper()))
+    if programme is None:
+        raise DomainError(_("No programme with code %(code)s.", code=code), "programme")
+    return programme
+
+
+def _amount(value, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = to_money(value)
+    except MoneyError:
+        raise DomainError(_("Enter an amount with at most two decimals."), field) from None
+    if amount < 0:
+        raise DomainError(_("An amount cannot be negative."), field)
+    return amount
+
+
+def _check(values: dict) -> dict:
+    out = dict(values)
+    if "currency" in out:
+        out["currency"] = (out["currency"] or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", out["currency"]):
+            raise DomainError(_("Use a three-letter currency code, e.g. CHF."), "currency")
+    if "name" in out:
+        out["name"] = " ".join((out["name"] or "").split())
+        if not out["name"]:
+            raise DomainError(_("Name the programme."), "name")
+    if "budget" in out:
+        out["budget"] = _amount(out["budget"], "budget")
+    if "decision_authority" in out:
+        out["decision_authority"] = DecisionAuthority(out["decision_authority"])
+    start, end = out.get("start_date"), out.get("end_date")
+    if start is not None and end is not None and end < start:
+        raise DomainError(_("The end date is before the start date."), "end_date")
+    threshold = out.get("small_cell_threshold")
+    if threshold is not None and not (1 <= threshold <= 100):
+        raise DomainError(_("The threshold is a number from 1 to 100, or empty for none."), "small_cell_threshold")
+    return out
+
+
+def create_programme(code: str, name: str, donor_name: str, currency: str, start_date: date, *,
+                     end_date: date | None = None, decision_authority="office", budget=None,
+                     small_cell_threshold: int | None = None, actor=None) -> Programme:
+    code = (code or "").strip().upper()
+    if not CODE_RE.match(code):
+        raise DomainError(_("A code is 2 to 20 capital letters, digits or dashes, e.g. AVR-CH."), "code")
+    if db.session.scalar(select(Programme).where(Programme.code == code)) is not None:
+        raise DomainError(_("A programme with code %(code)s exists already.", code=code), "code")
+    if start_date is None:
+        raise DomainError(_("Enter the start date."), "start_date")
+    values = _check({"name": name, "currency": currency, "budget": budget, "start_date": start_date,
+                     "end_date": end_date, "decision_authority": decision_authority,
+                     "small_cell_threshold": small_cell_threshold})
+    programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
+    db.session.add(programme)
+    db.session.flush()
+    record("programme_created", user=actor, entity=programme, programme_id=programme.id,
+           changes={"code": code, **values}, summary=code)
+    return programme
+
+
+def update_programme(programme: Programme, values: dict, donor_name: str | None = None, actor=None) -> dict:
+    values = _check(values)
+    before = {k: getattr(programme, k) for k in values}
+    for key, value in values.items():
+        setattr(programme, key, value)
+    changes = diff(before, values)
+    if donor_name is not None and donor_name.strip() != programme.donor.name:
+        changes["donor"] = [programme.donor.name, donor_name.strip()]
+        programme.donor = get_or_create_donor(donor_name)
+    if changes:
+        db.session.flush()
+        record("programme_updated", user=actor, entity=programme, programme_id=programme.id,
+               changes=changes, summary=programme.code)
+    return changes
+
+
+def set_cap(programme: Programme, valid_from: date, per_person=None, per_case=None, actor=None) -> ProgrammeCap:
+    """Caps in force from a date; earlier decisions keep the caps of their day."""
+    per_person = _amount(per_person, "per_person")
+    per_case = _amount(per_case, "per_case")
+    cap = next((c for c in programme.caps if c.valid_from == valid_from), None)
+    if cap is None:
+        cap = ProgrammeCap(valid_from=valid_from)
+        programme.caps.append(cap)
+    cap.per_person, cap.per_case = per_person, per_case
+    db.session.flush()
+    record("programme_cap_set", user=actor, entity=programme, programme_id=programme.id,
+           changes={"valid_from": valid_from, "per_person": per_person, "per_case": per_case},
+           summary=programme.code)
+    return cap

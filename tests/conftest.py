@@ -1,0 +1,184 @@
+"""Fixtures: an app on a fresh database per test, clients logged in by role, a live server.
+
+The suite runs on SQLite by default and on PostgreSQL when CASEWORK_TEST_DATABASE_URL is
+set. Tables are created once per session and emptied after every test.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from casework import create_app
+from casework.extensions import db
+
+TEST_DB_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL")
+REQUIRE_BROWSER = os.environ.get("CASEWORK_REQUIRE_BROWSER") == "1" or bool(TEST_DB_URL)
+CHROMIUM = os.environ.get("CASEWORK_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hash_test_password_once():
+    """argon2id is slow by design; hash the shared test password once per session."""
+    from casework.auth import services
+
+    real = services.hash_password
+    cached = real(PASSWORD)
+    services.hash_password = lambda password: cached if password == PASSWORD else real(password)
+    yield
+    services.hash_password = real
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DB_URL:
+        return TEST_DB_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "schema",
+                      "TESTING": True})
+    with app.app_context():
+        import casework.models  # noqa: F401
+
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables():
+    db.session.remove()
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def make_app(database_url, instance_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    os.environ["CASEWORK_INSTANCE_PATH"] = str(instance_path)
+    return create_app(config)
+
+
+class FreshRequestClient(FlaskClient):
+    """Requests share the test's app context; start each one with an empty `g`, as in production."""
+
+    def open(self, *args, **kwargs):
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(_schema, tmp_path):
+    app = make_app(_schema, tmp_path / "instance")
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        yield app
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def factory(app):
+    from tests import factories
+
+    return factories
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username, password=PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def office(app):
+    """Two programmes and a user of every role, committed."""
+    from tests import factories
+
+    return factories.office()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+# --- browser -------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        if REQUIRE_BROWSER:
+            pytest.fail(f"Chromium is required for the browser tests but {CHROMIUM} is missing")
+        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium package)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture
+def live_server(_schema, tmp_path):
+    """The app served on 127.0.0.1 in a thread, with CSRF on, on the test database."""
+    app = make_app(_schema, tmp_path / "instance", WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            _empty_tables()
+            db.engine.dispose()

@@ -1,0 +1,60 @@
+"""Migrations: empty → head, no difference from the models, head → base."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from casework.extensions import db
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    base = os.environ.get("CASEWORK_TEST_DATABASE_URL")
+    if not base:
+        yield "sqlite:///" + str(tmp_path / "migrations.sqlite3")
+        return
+    url = make_url(base)
+    name = f"{url.database}_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrade_matches_models_and_downgrades_to_base(empty_database_url, tmp_path):
+    app = make_app(empty_database_url, tmp_path / "instance")
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == []
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"cases", "persons", "programmes", "users", "grants", "audit_events"} <= tables
+
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_db_check_command_passes(empty_database_url, tmp_path):
+    app = make_app(empty_database_url, tmp_path / "instance")
+    runner = app.test_cli_runner()
+    with app.app_context():
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+        result = runner.invoke(args=["db", "check"])
+        assert result.exit_code == 0, result.output
+        db.engine.dispose()
