@@ -39,7 +39,11 @@ def register(app: Flask) -> None:
 
         return {"current_locale": str(get_locale() or "en").replace("_", "-")}
 
+    from casework.cases.forms import RELATIONSHIP_LABELS, VULNERABILITY_LABELS
+
     app.jinja_env.globals.update(
+        relationship_labels=RELATIONSHIP_LABELS,
+        vulnerability_labels=VULNERABILITY_LABELS,
         can_manage_users=permissions.can_manage_users,
         Role=__import__("casework.auth.models", fromlist=["Role"]).Role,
     )

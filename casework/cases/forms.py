@@ -91,3 +91,6 @@ class CaseFilterForm(FlaskForm):
     arrived_to = LooseDateField(_l("Arrived to"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
     page = IntegerField(validators=[Optional()])
+
+RELATIONSHIP_LABELS = {Relationship(value): label for value, label in RELATIONSHIP_CHOICES}
+VULNERABILITY_LABELS = {Vulnerability(value): label for value, label in VULNERABILITY_CHOICES}
