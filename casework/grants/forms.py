@@ -1,0 +1,88 @@
+"""Forms of the grant screens; the rules live in services."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from casework.forms import LooseDateField, NoNulString
+from casework.grants.models import DecisionOutcome, DisbursementMode, GrantCategory, GrantStatus
+from casework.grants.workflow import STATUS_LABELS
+
+CATEGORY_LABELS = {
+    GrantCategory.BUSINESS: _l("Business / income generation"),
+    GrantCategory.HOUSING: _l("Housing"),
+    GrantCategory.EDUCATION: _l("Education and vocational training"),
+    GrantCategory.MEDICAL: _l("Medical"),
+    GrantCategory.HOUSEHOLD: _l("Household items"),
+    GrantCategory.CASH_ON_ARRIVAL: _l("Cash on arrival"),
+}
+OUTCOME_LABELS = {
+    DecisionOutcome.APPROVED: _l("Approved in full"),
+    DecisionOutcome.REDUCED: _l("Approved with a lower amount"),
+    DecisionOutcome.REJECTED: _l("Rejected"),
+    DecisionOutcome.SENT_BACK: _l("Sent back for revision"),
+}
+MODE_LABELS = {
+    DisbursementMode.CASH: _l("Cash"),
+    DisbursementMode.IN_KIND: _l("In kind"),
+    DisbursementMode.BANK_TRANSFER: _l("Bank transfer"),
+}
+
+
+class GrantForm(FlaskForm):
+    category = SelectField(_l("Category"), choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()],
+                           validators=[DataRequired()])
+    person_id = SelectField(_l("Beneficiary"), coerce=int, validators=[Optional()])
+    plan = TextAreaField(_l("Plan or justification"), validators=[DataRequired(), Length(max=5000)])
+    requested_amount = NoNulString(_l("Requested amount"), validators=[DataRequired(), Length(max=20)])
+    version = HiddenField()
+
+
+class DecisionForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=[(o.value, label) for o, label in OUTCOME_LABELS.items()],
+                          validators=[DataRequired()])
+    amount = NoNulString(_l("Approved amount (only when lower)"), validators=[Optional(), Length(max=20)])
+    reason = TextAreaField(_l("Reason (required unless approved in full)"), validators=[Optional(), Length(max=5000)])
+    authority_reference = NoNulString(_l("Donor's letter number"), validators=[Optional(), Length(max=100)])
+    authority_letter_date = LooseDateField(_l("Date of the donor's letter"), validators=[Optional()])
+    version = HiddenField()
+
+
+class DisbursementForm(FlaskForm):
+    paid_on = LooseDateField(_l("Paid on"), validators=[DataRequired()])
+    amount = NoNulString(_l("Amount paid"), validators=[DataRequired(), Length(max=20)])
+    mode = SelectField(_l("Mode"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
+                       validators=[DataRequired()])
+    receipt_reference = NoNulString(_l("Receipt reference"), validators=[Optional(), Length(max=100)])
+    version = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """Submit: just the version the user saw."""
+
+    version = HiddenField()
+
+
+class CancelForm(FlaskForm):
+    reason = NoNulString(_l("Reason for cancelling"), validators=[DataRequired(), Length(max=500)])
+    version = HiddenField()
+
+
+class GrantFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    programme = SelectField(_l("Programme"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, l) for s, l in STATUS_LABELS.items()],
+                         validators=[Optional()])
+    category = SelectField(_l("Category"),
+                           choices=[("", _l("Any category"))] + [(c.value, l) for c, l in CATEGORY_LABELS.items()],
+                           validators=[Optional()])
+    period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
+    period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])
+    page = IntegerField(validators=[Optional()])
+
+
+__all__ = ["GrantStatus"]

@@ -1,0 +1,420 @@
+"""The rules for grants: proposing, submitting, deciding, paying out, cancelling.
+
+Every change of status goes through one conditional UPDATE (expected status and version),
+and every decision or payment first locks its programme, so two supervisors cannot both
+decide one grant and two approvals cannot together overspend a budget.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.audit.services import diff, record
+from casework.auth.models import Role
+from casework.cases.models import Case, Person
+from casework.db import MoneyError, format_money, to_money, utcnow
+from casework.errors import Conflict, DomainError, NotAllowed
+from casework.extensions import db
+from casework.grants import workflow
+from casework.grants.models import (
+    DecisionOutcome,
+    DecisionStep,
+    Disbursement,
+    DisbursementMode,
+    Grant,
+    GrantCategory,
+    GrantDecision,
+    GrantStatus,
+)
+from casework.programmes.models import Programme
+
+S = GrantStatus
+COMMITTED = (S.APPROVED, S.DISBURSING, S.COMPLETED)
+OPEN_FOR_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
+
+
+def money(amount, currency: str) -> str:
+    return format_money(amount, currency)
+
+
+def _amount(value, field: str = "amount") -> Decimal:
+    if value in (None, ""):
+        raise DomainError(_("Enter an amount."), field)
+    try:
+        amount = to_money(value)
+    except MoneyError:
+        raise DomainError(_("Enter an amount like 1500 or 1500.50, with at most two decimals."), field) from None
+    if amount <= 0:
+        raise DomainError(_("The amount must be more than zero."), field)
+    return amount
+
+
+def _stale() -> Conflict:
+    return Conflict(_("Someone else changed this grant since you opened it. "
+                      "Nothing was saved; reload the page to see the current state and try again."))
+
+
+def _dated(event, at: datetime | None) -> None:
+    """Events of back-dated entries (legacy and demo data) carry the date of what they record."""
+    if at is not None:
+        event.at = at
+
+
+def _check_version(grant: Grant, expected_version: int | None) -> None:
+    if expected_version is not None and grant.version != expected_version:
+        raise _stale()
+
+
+# --- locking ---------------------------------------------------------------------------
+
+def lock_programme(programme_id: int) -> None:
+    """Serialise decisions and payments within one programme until the transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Programme.id).where(Programme.id == programme_id).with_for_update())
+    else:
+        # SQLite has one writer at a time: a write takes that lock, later readers see the winner.
+        db.session.execute(text("UPDATE programmes SET id = id WHERE id = :id"), {"id": programme_id})
+
+
+def _reload(grant_id: int) -> Grant:
+    stmt = (select(Grant).where(Grant.id == grant_id).with_for_update()
+            .execution_options(populate_existing=True))
+    return db.session.execute(stmt).scalar_one()
+
+
+def _move(grant: Grant, expected: GrantStatus, new: GrantStatus, **values) -> None:
+    """Change status only if nobody else did since we read the grant; otherwise change nothing."""
+    result = db.session.execute(
+        update(Grant)
+        .where(Grant.id == grant.id, Grant.status == expected, Grant.version == grant.version)
+        .values(status=new, version=Grant.version + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise _stale()
+    db.session.refresh(grant)
+
+
+def _programme(grant: Grant) -> Programme:
+    return grant.case.programme
+
+
+# --- proposing -------------------------------------------------------------------------
+
+def _clean(case: Case, values: dict) -> dict:
+    out = {}
+    try:
+        out["category"] = GrantCategory(values.get("category"))
+    except ValueError:
+        raise DomainError(_("Choose a category."), "category") from None
+    person_id = values.get("person_id") or None
+    if person_id is not None and not any(p.id == person_id for p in case.persons):
+        raise DomainError(_("Choose a member of this case, or nobody."), "person_id")
+    out["person_id"] = person_id
+    out["plan"] = (values.get("plan") or "").strip()
+    if not out["plan"]:
+        raise DomainError(_("Describe the plan or the reason for this assistance."), "plan")
+    out["requested_amount"] = _amount(values.get("requested_amount"), "requested_amount")
+    return out
+
+
+def create_grant(case: Case, values: dict, actor=None, at: datetime | None = None) -> Grant:
+    if actor is not None and actor.role not in workflow.PROPOSERS:
+        raise NotAllowed(_("Only caseworkers, supervisors and administrators propose grants."))
+    clean = _clean(case, values)
+    grant = Grant(case=case, created_by_id=actor.id if actor else None, status=S.DRAFT, **clean)
+    if at is not None:
+        grant.created_at = at
+    db.session.add(grant)
+    db.session.flush()
+    event = record("grant_proposed", user=actor, entity=grant, programme_id=case.programme_id,
+                   changes={k: v for k, v in clean.items()},
+                   summary=f"{clean['category'].value} {money(clean['requested_amount'], case.programme.currency)}")
+    _dated(event, at)
+    return grant
+
+
+def update_grant(grant: Grant, values: dict, actor=None, expected_version: int | None = None) -> dict:
+    workflow.check("edit", grant.status)
+    _check_version(grant, expected_version)
+    clean = _clean(grant.case, values)
+    before = {k: getattr(grant, k) for k in clean}
+    for key, value in clean.items():
+        setattr(grant, key, value)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _stale() from None
+    changes = diff(before, clean)
+    if changes:
+        record("grant_edited", user=actor, entity=grant, programme_id=grant.case.programme_id, changes=changes)
+    return changes
+
+
+def submit_grant(grant: Grant, actor=None, expected_version: int | None = None, at: datetime | None = None) -> None:
+    workflow.check("submit", grant.status)
+    if actor is not None and not workflow.role_may("submit", actor.role):
+        raise NotAllowed(_("Only caseworkers, supervisors and administrators submit grants."))
+    _check_version(grant, expected_version)
+    at = at or utcnow()
+    _move(grant, S.DRAFT, S.SUBMITTED, submitted_by_id=actor.id if actor else None, submitted_at=at)
+    _dated(record("grant_submitted", user=actor, entity=grant, programme_id=grant.case.programme_id,
+                  summary=money(grant.requested_amount, _programme(grant).currency)), at)
+
+
+def cancel_grant(grant: Grant, reason: str, actor=None, expected_version: int | None = None) -> None:
+    workflow.check("cancel", grant.status)
+    if actor is not None and not workflow.role_may("cancel", actor.role):
+        raise NotAllowed(_("You may not cancel grants."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the grant is cancelled."), "reason")
+    _check_version(grant, expected_version)
+    lock_programme(grant.case.programme_id)
+    expected = grant.status
+    _move(grant, expected, S.CANCELLED)
+    record("grant_cancelled", user=actor, entity=grant, programme_id=grant.case.programme_id, summary=reason)
+
+
+# --- deciding --------------------------------------------------------------------------
+
+def current_step(grant: Grant) -> DecisionStep | None:
+    if grant.status in (S.SUBMITTED, S.IN_REVIEW):
+        return DecisionStep.SUPERVISOR
+    if grant.status == S.AWAITING_DONOR:
+        return DecisionStep.DONOR
+    return None
+
+
+def decision_refusal(user, grant: Grant) -> str | None:
+    """Why this user may not decide this grant now (None if they may)."""
+    if user is None or user.role not in workflow.DECIDERS:
+        return _("Only a supervisor takes decisions on grants.")
+    if user.role != Role.ADMIN and grant.case.programme_id not in [p.id for p in user.programmes]:
+        return _("You do not work on this grant's programme.")
+    if user.id in (grant.created_by_id, grant.submitted_by_id):
+        return _("You proposed or submitted this grant, so another supervisor must decide on it.")
+    step = current_step(grant)
+    if step is not None and any(d.decided_by_id == user.id and d.step != step for d in grant.decisions):
+        return _("You already took another step of this grant; a different supervisor must take this one.")
+    return None
+
+
+def can_decide(user, grant: Grant) -> bool:
+    return current_step(grant) is not None and decision_refusal(user, grant) is None
+
+
+def proposed_amount(grant: Grant) -> Decimal:
+    """The amount on the table at the current step: the supervisor's for the donor step."""
+    if grant.status == S.AWAITING_DONOR:
+        last = [d for d in grant.decisions if d.step == DecisionStep.SUPERVISOR and d.amount is not None]
+        if last:
+            return last[-1].amount
+    return grant.requested_amount
+
+
+def _committed(stmt_filter) -> Decimal:
+    stmt = (select(func.coalesce(func.sum(Grant.approved_amount), 0))
+            .join(Case, Case.id == Grant.case_id)
+            .where(Grant.status.in_(COMMITTED), Grant.approved_amount.is_not(None), stmt_filter))
+    value = db.session.scalar(stmt)
+    return value if isinstance(value, Decimal) else (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def budget_used(programme: Programme) -> Decimal:
+    return _committed(Case.programme_id == programme.id)
+
+
+def budget_remaining(programme: Programme) -> Decimal | None:
+    if programme.budget is None:
+        return None
+    return programme.budget - budget_used(programme)
+
+
+def check_limits(grant: Grant, amount: Decimal, day: date) -> None:
+    """Refuse an approval above the caps of its day or above what is left of the budget."""
+    programme = _programme(grant)
+    cur = programme.currency
+    cap = programme.cap_on(day)
+    if cap is not None and cap.per_person is not None and grant.person_id is not None:
+        used = _committed((Grant.person_id == grant.person_id) & (Grant.id != grant.id))
+        if used + amount > cap.per_person:
+            raise DomainError(_("Refused: the cap per person is %(cap)s; %(used)s is already approved for this "
+                                "person, so at most %(left)s can be approved.", cap=money(cap.per_person, cur),
+                                used=money(used, cur), left=money(max(cap.per_person - used, Decimal(0)), cur)),
+                              "amount")
+    if cap is not None and cap.per_case is not None:
+        used = _committed((Grant.case_id == grant.case_id) & (Grant.id != grant.id))
+        if used + amount > cap.per_case:
+            raise DomainError(_("Refused: the cap per case is %(cap)s; %(used)s is already approved for this "
+                                "case, so at most %(left)s can be approved.", cap=money(cap.per_case, cur),
+                                used=money(used, cur), left=money(max(cap.per_case - used, Decimal(0)), cur)),
+                              "amount")
+    if programme.budget is not None:
+        remaining = programme.budget - _committed((Case.programme_id == programme.id) & (Grant.id != grant.id))
+        if amount > remaining:
+            raise DomainError(_("Refused: only %(left)s is left of the programme budget of %(budget)s.",
+                                left=money(max(remaining, Decimal(0)), cur), budget=money(programme.budget, cur)),
+                              "amount")
+
+
+def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
+           authority_reference: str | None = None, authority_letter_date: date | None = None,
+           expected_version: int | None = None, at: datetime | None = None) -> GrantDecision:
+    """Take the decision of the grant's current step (supervisor review, or the donor's, entered
+    by a supervisor with the donor's letter)."""
+    step = current_step(grant)
+    action = "donor_decision" if step == DecisionStep.DONOR else "supervisor_decision"
+    workflow.check(action, grant.status)
+    refusal = decision_refusal(actor, grant)
+    if refusal:
+        raise NotAllowed(refusal)
+    _check_version(grant, expected_version)
+    try:
+        outcome = DecisionOutcome(outcome)
+    except ValueError:
+        raise DomainError(_("Choose an outcome."), "outcome") from None
+    reason = (reason or "").strip()
+    at = at or utcnow()
+
+    # From here on, the programme is ours until commit; re-read the grant as it is now.
+    programme_id = grant.case.programme_id
+    lock_programme(programme_id)
+    expected_status, expected_v = grant.status, grant.version
+    grant = _reload(grant.id)
+    if grant.status != expected_status or grant.version != expected_v:
+        raise Conflict(_("Someone else decided or changed this grant a moment ago; nothing was saved. "
+                         "Reload the page to see the decision."))
+    db.session.refresh(grant, ["decisions"])
+
+    base = proposed_amount(grant)
+    decided_amount = None
+    if outcome == DecisionOutcome.APPROVED:
+        decided_amount = base
+    elif outcome == DecisionOutcome.REDUCED:
+        decided_amount = _amount(amount)
+        if decided_amount >= base:
+            raise DomainError(_("A reduced amount is below %(base)s; to grant it all, choose “approved”.",
+                                base=money(base, _programme(grant).currency)), "amount")
+    if outcome != DecisionOutcome.APPROVED and not reason:
+        raise DomainError(_("Give the reason for this decision."), "reason")
+
+    if step == DecisionStep.DONOR:
+        authority_reference = (authority_reference or "").strip()
+        if not authority_reference:
+            raise DomainError(_("Enter the number of the donor's letter."), "authority_reference")
+        if authority_letter_date is None:
+            raise DomainError(_("Enter the date of the donor's letter."), "authority_letter_date")
+        if authority_letter_date > at.date():
+            raise DomainError(_("The letter date cannot be in the future."), "authority_letter_date")
+        decision_day = authority_letter_date
+    else:
+        authority_reference, authority_letter_date = None, None
+        decision_day = at.date()
+
+    if decided_amount is not None:
+        check_limits(grant, decided_amount, decision_day)
+
+    new_status = workflow.target(action, outcome.value, donor_decides=_programme(grant).donor_decides)
+    final = new_status in (S.APPROVED, S.REJECTED)
+    values = {}
+    if final:
+        values = {"approved_amount": decided_amount if new_status == S.APPROVED else None,
+                  "decided_on": decision_day}
+    _move(grant, expected_status, new_status, **values)
+
+    decision = GrantDecision(grant_id=grant.id, step=step, outcome=outcome, amount=decided_amount, reason=reason,
+                             decided_by_id=actor.id, decided_at=at, authority_reference=authority_reference,
+                             authority_letter_date=authority_letter_date)
+    db.session.add(decision)
+    db.session.flush()
+    cur = _programme(grant).currency
+    summary = f"{step.value}: {outcome.value}"
+    if decided_amount is not None:
+        summary += f" {money(decided_amount, cur)}"
+    if authority_reference:
+        summary += f" (letter {authority_reference} of {authority_letter_date.isoformat()})"
+    if reason:
+        summary += f" — {reason}"
+    _dated(record("grant_decided", user=actor, entity=grant, programme_id=programme_id, summary=summary,
+                  changes={"status": [expected_status, new_status]}), at)
+    db.session.refresh(grant, ["decisions"])
+    return decision
+
+
+# --- paying out -----------------------------------------------------------------------
+
+def paid_total(grant: Grant) -> Decimal:
+    value = db.session.scalar(select(func.coalesce(func.sum(Disbursement.amount), 0))
+                              .where(Disbursement.grant_id == grant.id))
+    return value if isinstance(value, Decimal) else Decimal(0).quantize(Decimal("0.01"))
+
+
+def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mode: str,
+                        receipt_reference: str = "", at: datetime | None = None) -> Disbursement:
+    workflow.check("disburse", grant.status)
+    if actor is not None and not workflow.role_may("disburse", actor.role):
+        raise NotAllowed(_("You may not record payments."))
+    amount = _amount(amount)
+    try:
+        mode = DisbursementMode(mode)
+    except ValueError:
+        raise DomainError(_("Choose how it was paid."), "mode") from None
+    at = at or utcnow()
+    if paid_on is None:
+        raise DomainError(_("Enter the date of payment."), "paid_on")
+    if paid_on > at.date():
+        raise DomainError(_("The payment date cannot be in the future."), "paid_on")
+
+    lock_programme(grant.case.programme_id)
+    expected_status, expected_v = grant.status, grant.version
+    grant = _reload(grant.id)
+    if grant.status != expected_status or grant.version != expected_v:
+        raise _stale()
+    workflow.check("disburse", grant.status)
+    cur = _programme(grant).currency
+    paid = paid_total(grant)
+    left = grant.approved_amount - paid
+    if amount > left:
+        raise DomainError(_("Only %(left)s is left to pay of the approved %(approved)s.",
+                            left=money(left, cur), approved=money(grant.approved_amount, cur)), "amount")
+    payment = Disbursement(grant_id=grant.id, paid_on=paid_on, amount=amount, mode=mode,
+                           receipt_reference=(receipt_reference or "").strip()[:100],
+                           recorded_by_id=actor.id if actor else None, recorded_at=at)
+    db.session.add(payment)
+    db.session.flush()
+    fully_paid = paid + amount == grant.approved_amount
+    new_status = workflow.target("disburse", fully_paid=fully_paid)
+    _move(grant, expected_status, new_status)
+    _dated(record("disbursement_recorded", user=actor, entity=grant, programme_id=grant.case.programme_id,
+                  summary=f"{money(amount, cur)} {mode.value} {paid_on.isoformat()} {payment.receipt_reference}".strip()),
+           at)
+    if fully_paid:
+        _dated(record("grant_completed", user=actor, entity=grant, programme_id=grant.case.programme_id,
+                      summary=money(grant.approved_amount, cur)), at)
+    db.session.refresh(grant, ["disbursements"])
+    return payment
+
+
+# --- reading --------------------------------------------------------------------------
+
+def decision_queue(user) -> list[Grant]:
+    """Grants awaiting this supervisor's decision, oldest submission first."""
+    if user.role not in workflow.DECIDERS:
+        return []
+    ids = [p.id for p in user.programmes]
+    stmt = (select(Grant).join(Case, Case.id == Grant.case_id)
+            .where(Grant.status.in_(OPEN_FOR_DECISION), Case.programme_id.in_(ids or [-1]))
+            .where((Grant.created_by_id.is_(None)) | (Grant.created_by_id != user.id))
+            .where((Grant.submitted_by_id.is_(None)) | (Grant.submitted_by_id != user.id))
+            .order_by(Grant.submitted_at.asc(), Grant.id.asc()))
+    return [g for g in db.session.scalars(stmt) if decision_refusal(user, g) is None]
+
+
+def beneficiary_name(grant: Grant) -> str:
+    person = db.session.get(Person, grant.person_id) if grant.person_id else None
+    return person.full_name if person else ""

@@ -1,0 +1,304 @@
+"""Grant screens: proposing on the case page, the grant page, decisions, payments, the queue."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from casework.audit.models import AuditEvent
+from casework.auth.models import Role
+from casework.auth.permissions import CASE_ROLES, can_edit_case, programme_filter, programmes_for, roles_required
+from casework.cases.models import Case
+from casework.cases.queries import get_case_or_404
+from casework.errors import Conflict, DomainError, NotAllowed
+from casework.extensions import db
+from casework.forms import apply_domain_error
+from casework.grants import services, workflow
+from casework.grants.forms import (
+    CATEGORY_LABELS,
+    MODE_LABELS,
+    OUTCOME_LABELS,
+    ActionForm,
+    CancelForm,
+    DecisionForm,
+    DisbursementForm,
+    GrantFilterForm,
+    GrantForm,
+)
+from casework.grants.models import DecisionStep, Grant, GrantCategory, GrantStatus
+from casework.grants.workflow import STATUS_LABELS
+
+bp = Blueprint("grants", __name__)
+LABELS = {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS, "outcome_labels": OUTCOME_LABELS,
+          "mode_labels": MODE_LABELS}
+
+
+def get_grant_or_404(grant_id: int) -> Grant:
+    grant = db.session.get(Grant, grant_id)
+    if grant is None:
+        abort(404)
+    get_case_or_404(grant.case_id, current_user)
+    return grant
+
+
+def _editable(grant: Grant) -> Grant:
+    if not can_edit_case(current_user, grant.case):
+        abort(403)
+    return grant
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _person_choices(case):
+    return [(0, _("The whole family"))] + [(p.id, p.full_name) for p in case.persons]
+
+
+def _grant_values(form: GrantForm) -> dict:
+    return {"category": form.category.data, "person_id": form.person_id.data or None, "plan": form.plan.data,
+            "requested_amount": form.requested_amount.data}
+
+
+def _error_status(error) -> int:
+    return 409 if isinstance(error, Conflict) else 422
+
+
+@bp.route("/cases/<int:case_id>/grants/new", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def new(case_id: int):
+    case = get_case_or_404(case_id, current_user)
+    if not can_edit_case(current_user, case):
+        abort(403)
+    form = GrantForm()
+    form.person_id.choices = _person_choices(case)
+    if form.validate_on_submit():
+        try:
+            grant = services.create_grant(case, _grant_values(form), actor=current_user)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            flash(_("Grant proposed as a draft; submit it when it is ready."), "success")
+            return redirect(url_for("grants.detail", grant_id=grant.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("grants/form.html", form=form, case=case, grant=None, **LABELS), status
+
+
+@bp.route("/grants/<int:grant_id>/edit", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def edit(grant_id: int):
+    grant = _editable(get_grant_or_404(grant_id))
+    if request.method == "GET":
+        form = GrantForm(category=grant.category.value, person_id=grant.person_id or 0, plan=grant.plan,
+                         requested_amount=str(grant.requested_amount), version=grant.version)
+    else:
+        form = GrantForm()
+    form.person_id.choices = _person_choices(grant.case)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            services.update_grant(grant, _grant_values(form), actor=current_user,
+                                  expected_version=_int(form.version.data))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            conflict = isinstance(error, Conflict)
+            apply_domain_error(form, error)
+        else:
+            flash(_("Grant saved."), "success")
+            return redirect(url_for("grants.detail", grant_id=grant.id))
+    status = (409 if conflict else 422) if request.method == "POST" else 200
+    return render_template("grants/form.html", form=form, case=grant.case, grant=grant, conflict=conflict,
+                           **LABELS), status
+
+
+def timeline(grant: Grant):
+    stmt = (select(AuditEvent)
+            .where(AuditEvent.entity_type == "grants", AuditEvent.entity_id == grant.id)
+            .order_by(AuditEvent.at.asc(), AuditEvent.id.asc()))
+    return db.session.scalars(stmt).all()
+
+
+def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int = 200):
+    disbursement_form = disbursement_form or DisbursementForm(version=grant.version)
+    cancel_form = cancel_form or CancelForm(version=grant.version)
+    paid = services.paid_total(grant)
+    return render_template(
+        "grants/detail.html", grant=grant, case=grant.case, currency=grant.case.programme.currency,
+        events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
+        disbursement_form=disbursement_form, cancel_form=cancel_form,
+        can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
+        refusal=services.decision_refusal(current_user, grant) if services.current_step(grant) else None,
+        actions=workflow.actions_from(grant.status), **LABELS), status
+
+
+@bp.route("/grants/<int:grant_id>")
+@roles_required(*CASE_ROLES)
+def detail(grant_id: int):
+    return _detail(get_grant_or_404(grant_id))
+
+
+@bp.route("/grants/<int:grant_id>/submit", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def submit(grant_id: int):
+    grant = _editable(get_grant_or_404(grant_id))
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_grant(grant, actor=current_user, expected_version=_int(form.version.data))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Grant submitted for the supervisor's decision."), "success")
+    return redirect(url_for("grants.detail", grant_id=grant.id))
+
+
+@bp.route("/grants/<int:grant_id>/cancel", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def cancel(grant_id: int):
+    grant = _editable(get_grant_or_404(grant_id))
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _detail(grant, cancel_form=form, status=422)
+    try:
+        services.cancel_grant(grant, form.reason.data, actor=current_user, expected_version=_int(form.version.data))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotAllowed):
+            raise
+        apply_domain_error(form, error)
+        return _detail(db.session.get(Grant, grant_id), cancel_form=form, status=_error_status(error))
+    flash(_("Grant cancelled."), "success")
+    return redirect(url_for("grants.detail", grant_id=grant.id))
+
+
+@bp.route("/grants/<int:grant_id>/decide", methods=["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def decide(grant_id: int):
+    grant = get_grant_or_404(grant_id)
+    step = services.current_step(grant)
+    if step is None:
+        flash(_("This grant is not awaiting a decision."), "error")
+        return redirect(url_for("grants.detail", grant_id=grant.id))
+    refusal = services.decision_refusal(current_user, grant)
+    if refusal:
+        raise NotAllowed(refusal)
+    form = DecisionForm() if request.method == "POST" else DecisionForm(version=grant.version)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            services.decide(grant, current_user, form.outcome.data, amount=form.amount.data, reason=form.reason.data,
+                            authority_reference=form.authority_reference.data,
+                            authority_letter_date=form.authority_letter_date.date,
+                            expected_version=_int(form.version.data))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, NotAllowed):
+                raise
+            conflict = isinstance(error, Conflict)
+            apply_domain_error(form, error)
+            grant = db.session.get(Grant, grant_id)
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("grants.detail", grant_id=grant_id))
+    status = (409 if conflict else 422) if request.method == "POST" else 200
+    return render_template("grants/decide.html", form=form, grant=grant, case=grant.case, conflict=conflict,
+                           donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
+                           currency=grant.case.programme.currency,
+                           remaining=services.budget_remaining(grant.case.programme), **LABELS), status
+
+
+@bp.route("/grants/<int:grant_id>/disburse", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def disburse(grant_id: int):
+    grant = _editable(get_grant_or_404(grant_id))
+    form = DisbursementForm()
+    if not form.validate_on_submit():
+        return _detail(grant, disbursement_form=form, status=422)
+    try:
+        services.record_disbursement(grant, current_user, paid_on=form.paid_on.date, amount=form.amount.data,
+                                     mode=form.mode.data, receipt_reference=form.receipt_reference.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotAllowed):
+            raise
+        apply_domain_error(form, error)
+        return _detail(db.session.get(Grant, grant_id), disbursement_form=form, status=_error_status(error))
+    grant = db.session.get(Grant, grant_id)
+    if grant.status == GrantStatus.COMPLETED:
+        flash(_("Payment recorded; the grant is fully paid and completed."), "success")
+    else:
+        flash(_("Payment recorded."), "success")
+    return redirect(url_for("grants.detail", grant_id=grant_id))
+
+
+@bp.route("/grants/queue")
+@roles_required(Role.SUPERVISOR)
+def queue():
+    return render_template("grants/queue.html", grants=services.decision_queue(current_user), **LABELS)
+
+
+@bp.route("/grants/")
+@roles_required(*CASE_ROLES)
+def index():
+    programmes = programmes_for(current_user)
+    form = GrantFilterForm(request.args)
+    form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
+    stmt = (select(Grant).join(Case, Case.id == Grant.case_id)
+            .where(programme_filter(Case.programme_id, current_user)))
+    if form.validate():
+        if form.programme.data:
+            stmt = stmt.where(Case.programme_id.in_([p.id for p in programmes if p.code == form.programme.data]))
+        if form.status.data:
+            stmt = stmt.where(Grant.status == GrantStatus(form.status.data))
+        if form.category.data:
+            stmt = stmt.where(Grant.category == GrantCategory(form.category.data))
+        if form.period_from.date:
+            stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, timezone.utc))
+        if form.period_to.date:
+            stmt = stmt.where(Grant.created_at <= datetime.combine(form.period_to.date, time.max, timezone.utc))
+    page = db.paginate(stmt.order_by(Grant.created_at.desc(), Grant.id.desc()),
+                       page=(form.page.data or 1) if not form.page.errors else 1, per_page=50, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("grants/index.html", form=form, page=page, args=args, **LABELS)
+
+
+def case_section(case) -> Markup:
+    grants = db.session.scalars(select(Grant).where(Grant.case_id == case.id).order_by(Grant.created_at)).all()
+    return Markup(render_template("grants/_case_section.html", case=case, grants=grants,
+                                  can_edit=can_edit_case(current_user, case), **LABELS))
+
+
+def dashboard_widget(user) -> Markup:
+    if user.role != Role.SUPERVISOR:
+        return Markup("")
+    return Markup(render_template("grants/_dashboard_widget.html", count=len(services.decision_queue(user))))
+
+
+def init_app(app):
+    from casework.grants import cli, demo
+
+    app.register_blueprint(bp)
+    app.extensions["nav"].append(("grants.index", _l("Grants"), CASE_ROLES))
+    app.extensions["nav"].append(("grants.queue", _l("Awaiting my decision"), (Role.SUPERVISOR,)))
+    app.extensions["case_page_sections"].append(case_section)
+    app.extensions["dashboard_widgets"].append(dashboard_widget)
+    app.extensions["cli_groups"].append(cli.grants_cli)
+    app.extensions["demo_hooks"].append(demo.add_demo_grants)
+    app.jinja_env.globals.setdefault("grant_money", services.money)
+
