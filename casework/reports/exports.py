@@ -119,13 +119,14 @@ def to_json(figures: Figures, threshold: int | None = None) -> bytes:
 
 
 def to_pdf(figures: Figures, tables: list[Table], *, submitted=None) -> bytes:
-    from flask import render_template
+    from flask import current_app
     from weasyprint import HTML
 
     from casework.reports.charts import charts_for
 
-    html = render_template("reports/pdf.html", figures=figures, tables=tables, charts=charts_for(tables),
-                           submitted=submitted)
+    # Rendered without the page's context processors, so that the command line can print it too.
+    html = current_app.jinja_env.get_template("reports/pdf.html").render(
+        figures=figures, tables=tables, charts=charts_for(tables), submitted=submitted)
     return HTML(string=html).write_pdf()
 
 
