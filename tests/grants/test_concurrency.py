@@ -92,3 +92,33 @@ def test_parallel_approvals_cannot_together_exceed_the_budget(wide_app, office, 
     assert results.count("ok") == 2, results  # 2 x 400 fit in 1000, a third does not
     used = services.budget_used(db.session.get(Programme, programme_id))
     assert used == Decimal("800.00")
+
+
+def test_twenty_parallel_decision_requests_make_one_decision(wide_app, office, supervisors):
+    """The same race through the web: twenty supervisors post their approval at once."""
+    grant = submitted(office, case=office.uk_case, amount="800", actor=office.caseworker_uk)
+    grant_id, version = grant.id, grant.version
+    usernames = [f"reviewer{i}" for i in range(20)]
+    db.session.remove()
+    clients = []
+    for name in usernames:
+        client = wide_app.test_client()
+        assert client.post("/login", data={"username": name, "password": factories.PASSWORD}).status_code == 302
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    codes = []
+
+    def post(client):
+        barrier.wait(timeout=30)
+        response = client.post(f"/grants/{grant_id}/decide", data={"outcome": "approved", "version": version})
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(codes) == 20 and set(codes) <= {302, 409}, codes
+    assert db.session.scalar(select(func.count()).select_from(GrantDecision)
+                             .where(GrantDecision.grant_id == grant_id)) == 1
+    assert db.session.get(Grant, grant_id).status == GrantStatus.APPROVED
