@@ -280,8 +280,13 @@ def index():
 
 def case_section(case) -> Markup:
     grants = db.session.scalars(select(Grant).where(Grant.case_id == case.id).order_by(Grant.created_at)).all()
-    return Markup(render_template("grants/_case_section.html", case=case, grants=grants,
-                                  can_edit=can_edit_case(current_user, case), **LABELS))
+    can_edit = can_edit_case(current_user, case)
+    form = None
+    if can_edit:
+        form = GrantForm(formdata=None)
+        form.person_id.choices = _person_choices(case)
+    return Markup(render_template("grants/_case_section.html", case=case, grants=grants, can_edit=can_edit,
+                                  form=form, **LABELS))
 
 
 def dashboard_widget(user) -> Markup:

@@ -162,3 +162,17 @@ def test_cli_queue_and_decide_obey_the_rules(office, runner):
     result = runner.invoke(args=["grants", "decide", str(grant.id), "--user", "supervisor", "--outcome", "approved"])
     assert result.exit_code == 0, result.output
     assert "now approved" in result.output
+
+
+def test_cancel_needs_a_reason_and_is_on_the_timeline(office, client, auth):
+    grant = submitted(office)
+    auth.login("caseworker")
+    response = client.post(f"/grants/{grant.id}/cancel", data={"reason": "", "version": grant.version})
+    assert response.status_code == 422
+    db.session.refresh(grant)
+    assert grant.status == GrantStatus.SUBMITTED
+    response = client.post(f"/grants/{grant.id}/cancel", data={"reason": "Family left again.",
+                                                               "version": grant.version})
+    assert response.status_code == 302
+    page = client.get(f"/grants/{grant.id}").get_data(as_text=True)
+    assert "Cancelled" in page and "caseworker</strong> — grant cancelled: Family left again." in page
