@@ -10,7 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.services import diff, record
@@ -402,17 +404,34 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
 
 # --- reading --------------------------------------------------------------------------
 
-def decision_queue(user) -> list[Grant]:
-    """Grants awaiting this supervisor's decision, oldest submission first."""
-    if user.role not in workflow.DECIDERS:
-        return []
+def _queue_stmt(user):
+    """Open grants of the user's programmes that this user may decide (same rules as decision_refusal)."""
     ids = [p.id for p in user.programmes]
-    stmt = (select(Grant).join(Case, Case.id == Grant.case_id)
+    other_step = GrantDecision.step == sql_case(
+        (Grant.status == S.AWAITING_DONOR, DecisionStep.SUPERVISOR.value), else_=DecisionStep.DONOR.value)
+    took_other_step = (select(GrantDecision.id)
+                       .where(GrantDecision.grant_id == Grant.id, GrantDecision.decided_by_id == user.id, other_step)
+                       .exists())
+    return (select(Grant).join(Case, Case.id == Grant.case_id)
             .where(Grant.status.in_(OPEN_FOR_DECISION), Case.programme_id.in_(ids or [-1]))
             .where((Grant.created_by_id.is_(None)) | (Grant.created_by_id != user.id))
             .where((Grant.submitted_by_id.is_(None)) | (Grant.submitted_by_id != user.id))
-            .order_by(Grant.submitted_at.asc(), Grant.id.asc()))
-    return [g for g in db.session.scalars(stmt) if decision_refusal(user, g) is None]
+            .where(~took_other_step))
+
+
+def decision_queue(user, limit: int | None = None) -> list[Grant]:
+    """Grants awaiting this supervisor's decision, oldest submission first."""
+    if user.role not in workflow.DECIDERS:
+        return []
+    stmt = (_queue_stmt(user).options(selectinload(Grant.case).selectinload(Case.programme))
+            .order_by(Grant.submitted_at.asc(), Grant.id.asc()).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def queue_count(user) -> int:
+    if user.role not in workflow.DECIDERS:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(_queue_stmt(user).subquery()))
 
 
 def beneficiary_name(grant: Grant) -> str:

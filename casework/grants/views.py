@@ -292,7 +292,7 @@ def case_section(case) -> Markup:
 def dashboard_widget(user) -> Markup:
     if user.role != Role.SUPERVISOR:
         return Markup("")
-    return Markup(render_template("grants/_dashboard_widget.html", count=len(services.decision_queue(user))))
+    return Markup(render_template("grants/_dashboard_widget.html", count=services.queue_count(user)))
 
 
 def init_app(app):

@@ -226,3 +226,13 @@ def test_queue_is_oldest_first_and_excludes_own_grants(office):
     assert [g.id for g in services.decision_queue(office.supervisor)] == [first.id, second.id]
     assert [g.id for g in services.decision_queue(office.supervisor2)] == [first.id, mine.id, second.id]
     assert services.decision_queue(office.caseworker) == []
+
+
+def test_queue_moves_the_donor_step_to_another_supervisor(office):
+    grant = submitted(office)
+    services.decide(grant, office.supervisor, "approved")
+    db.session.commit()
+    assert services.decision_queue(office.supervisor) == []
+    assert services.queue_count(office.supervisor) == 0
+    assert [g.id for g in services.decision_queue(office.supervisor2)] == [grant.id]
+    assert services.queue_count(office.supervisor2) == 1
