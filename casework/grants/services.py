@@ -378,6 +378,9 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     if grant.status != expected_status or grant.version != expected_v:
         raise _stale()
     workflow.check("disburse", grant.status)
+    if grant.decided_on is not None and paid_on < grant.decided_on:
+        raise DomainError(_("The payment date is before the approval of %(day)s.", day=grant.decided_on.isoformat()),
+                          "paid_on")
     cur = _programme(grant).currency
     paid = paid_total(grant)
     left = grant.approved_amount - paid

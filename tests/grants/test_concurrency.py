@@ -122,3 +122,38 @@ def test_twenty_parallel_decision_requests_make_one_decision(wide_app, office, s
     assert db.session.scalar(select(func.count()).select_from(GrantDecision)
                              .where(GrantDecision.grant_id == grant_id)) == 1
     assert db.session.get(Grant, grant_id).status == GrantStatus.APPROVED
+
+
+def test_parallel_tranches_cannot_together_exceed_the_approved_amount(wide_app, office):
+    from datetime import date
+
+    from tests.grants.helpers import approved
+
+    grant_id = approved(office, case=office.uk_case, amount="1000", actor=office.caseworker_uk).id
+    user_id = office.caseworker_uk.id
+    db.session.remove()
+    barrier = threading.Barrier(4)
+    results = []
+
+    def pay():
+        with wide_app.app_context():
+            try:
+                grant, user = db.session.get(Grant, grant_id), db.session.get(User, user_id)
+                grant.case.programme  # noqa: B018
+                barrier.wait(timeout=30)
+                services.record_disbursement(grant, user, paid_on=date.today(), amount="600", mode="cash")
+                db.session.commit()
+                results.append("ok")
+            except DomainError as error:
+                db.session.rollback()
+                results.append(type(error).__name__)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=pay) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results.count("ok") == 1, results
+    assert services.paid_total(db.session.get(Grant, grant_id)) == Decimal("600.00")

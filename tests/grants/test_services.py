@@ -236,3 +236,11 @@ def test_queue_moves_the_donor_step_to_another_supervisor(office):
     assert services.queue_count(office.supervisor) == 0
     assert [g.id for g in services.decision_queue(office.supervisor2)] == [grant.id]
     assert services.queue_count(office.supervisor2) == 1
+
+
+def test_no_payment_dated_before_the_approval(office):
+    grant = approved(office, amount="100")
+    with pytest.raises(DomainError, match="before the approval") as info:
+        services.record_disbursement(grant, office.caseworker, paid_on=date.today() - timedelta(days=1),
+                                     amount="10", mode="cash")
+    assert info.value.field == "paid_on"
