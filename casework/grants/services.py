@@ -396,7 +396,8 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     new_status = workflow.target("disburse", fully_paid=fully_paid)
     _move(grant, expected_status, new_status)
     _dated(record("disbursement_recorded", user=actor, entity=grant, programme_id=grant.case.programme_id,
-                  summary=f"{money(amount, cur)} {mode.value} {paid_on.isoformat()} {payment.receipt_reference}".strip()),
+                  summary=f"{money(amount, cur)} {mode.value.replace('_', ' ')} {paid_on.isoformat()} "
+                          f"{payment.receipt_reference}".strip()),
            at)
     if fully_paid:
         _dated(record("grant_completed", user=actor, entity=grant, programme_id=grant.case.programme_id,
