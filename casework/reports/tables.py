@@ -46,8 +46,9 @@ def _mask(value: int, threshold: int | None):
 
 
 def arrivals_grouping(figures: Figures) -> str:
-    """Quarters for periods up to three years, years beyond."""
-    return "quarter" if (figures.end - figures.start).days <= 3 * 366 else "year"
+    """Months for periods up to a year, quarters up to three years, years beyond."""
+    days = (figures.end - figures.start).days
+    return "month" if days <= 366 else "quarter" if days <= 3 * 366 else "year"
 
 
 def build_tables(figures: Figures, threshold: int | None = None) -> list[Table]:
@@ -71,10 +72,12 @@ def build_tables(figures: Figures, threshold: int | None = None) -> list[Table]:
               ]),
     ]
     grouping = arrivals_grouping(figures)
-    arrivals = figures.by_quarter() if grouping == "quarter" else figures.by_year()
-    tables.append(Table("arrivals", str(_l("Arrivals per quarter") if grouping == "quarter" else _l("Arrivals per year")),
-                        [(_l("Quarter") if grouping == "quarter" else _l("Year"), "text"), (_l("Cases"), "int"),
-                         (_l("Persons"), "int")],
+    arrivals, title, unit = {
+        "month": (figures.by_month, _l("Arrivals per month"), _l("Month")),
+        "quarter": (figures.by_quarter(), _l("Arrivals per quarter"), _l("Quarter")),
+        "year": (figures.by_year(), _l("Arrivals per year"), _l("Year")),
+    }[grouping]
+    tables.append(Table("arrivals", str(title), [(unit, "text"), (_l("Cases"), "int"), (_l("Persons"), "int")],
                         [[k, m(v["cases"]), m(v["persons"])] for k, v in arrivals.items()]))
     tables.append(Table("by_sex", str(_l("Persons by sex")), [(_l("Sex"), "text"), (_l("Persons"), "int")],
                         [[str(SEX_LABELS[s]), m(figures.by_sex.get(s, 0))] for s in SEXES]))
@@ -122,3 +125,45 @@ def _vuln(code):
 
 def is_date(value) -> bool:
     return isinstance(value, date)
+
+
+FIGURE_LABELS = {
+    "cases": _l("Cases in the period"),
+    "persons": _l("Persons in the period"),
+    "cumulative_cases": _l("Cases since the programme's start"),
+    "cumulative_persons": _l("Persons since the programme's start"),
+    "by_sex": _l("Persons by sex"),
+    "by_age_group": _l("Persons by age group"),
+    "by_municipality": _l("Persons by municipality"),
+    "by_vulnerability": _l("Persons by vulnerability"),
+    "by_month": _l("Arrivals by month"),
+    "grants": _l("Grants"),
+    "grants_by_category": _l("Grants by category"),
+    "budget": _l("Budget"),
+}
+MEASURE_LABELS = {
+    "proposed_count": _l("proposed"), "proposed_amount": _l("amount proposed"),
+    "approved_count": _l("approved"), "approved_amount": _l("amount approved"),
+    "rejected_count": _l("rejected"), "pending_count": _l("pending"), "pending_amount": _l("amount pending"),
+    "disbursed_amount": _l("amount disbursed"), "used": _l("used"), "left": _l("left"), "amount": _l("amount"),
+    "disbursed": _l("disbursed"), "cases": _l("cases"), "persons": _l("persons"),
+}
+
+
+def figure_label(key: str) -> str:
+    """A reader's name for a flattened figure key such as 'grants_by_category.housing.approved_count'."""
+    from casework.cases.forms import VULNERABILITY_LABELS
+
+    head, *rest = key.split(".")
+    parts = [str(FIGURE_LABELS.get(head, head))]
+    for part in rest:
+        if head == "by_sex" and part in SEX_LABELS:
+            part = SEX_LABELS[part]
+        elif head == "by_vulnerability":
+            part = VULNERABILITY_LABELS.get(_vuln(part), part)
+        elif head == "grants_by_category" and part in CATEGORY_LABELS:
+            part = CATEGORY_LABELS[part]
+        else:
+            part = MEASURE_LABELS.get(part, part)
+        parts.append(str(part))
+    return ": ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]

@@ -140,8 +140,10 @@ def test_submitted_report_is_frozen_and_shows_differences(client, year_2010, fac
     db.session.commit()
     html = client.get(report_url).get_data(as_text=True)
     changes = html.split('id="changes"')[1].split("</table>")[0]
-    assert re.search(r"<td>cases</td><td class=\"num\">2</td><td class=\"num\">3</td>", changes)
-    assert re.search(r"<td>persons</td><td class=\"num\">3</td><td class=\"num\">4</td>", changes)
+    assert re.search(r"<td>Cases in the period</td><td class=\"num\">2</td><td class=\"num\">3</td>", changes)
+    assert re.search(r"<td>Persons in the period</td><td class=\"num\">3</td><td class=\"num\">4</td>", changes)
+    assert re.search(r"<td>Persons by sex: Male</td><td class=\"num\">1</td><td class=\"num\">2</td>", changes)
+    assert "Arrivals by month: 2010-12, cases" in changes
     frozen = client.get(report_url + "/export.json").get_json()
     assert (frozen["cases"], frozen["persons"]) == (2, 3)  # never silently rewritten
     live = client.get("/reports/export.json", query_string=YEAR_2010).get_json()
@@ -167,7 +169,7 @@ def test_project_totals_side_by_side(client, year_2010):
     _login(client, "admin")
     html = client.get("/reports/totals", query_string={"on": "2011-12-31"}).get_data(as_text=True)
     assert "AVR-CH: since 2002-07-01 until 2011-12-31, 2 cases or 3 persons." in html
-    assert "VARRP-UK: since 2002-01-01 until 2011-12-31, 1 cases or 1 persons." in html
+    assert "VARRP-UK: since 2002-01-01 until 2011-12-31, 1 case or 1 person." in html
     assert "Project totals" in client.get("/dashboard").get_data(as_text=True)
 
 
@@ -179,7 +181,7 @@ def test_pdf_draws_its_charts(client, year_2010, tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(client.get("/reports/export.pdf", query_string=YEAR_2010).data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Swiss Federal Office for Migration" in text and "2010-01-01" in text and "Arrivals per quarter" in text
+    assert "Swiss Federal Office for Migration" in text and "2010-01-01" in text and "Arrivals per month" in text
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
     # The bars of the arrivals chart are drawn in the report's blue.
