@@ -22,6 +22,12 @@ CATEGORY_LABELS = {
     "cash_on_arrival": _l("Cash on arrival"),
 }
 
+SHEET_NAMES = {
+    "report": _l("Report"), "totals": _l("Totals"), "arrivals": _l("Arrivals"), "by_sex": _l("By sex"),
+    "by_age_group": _l("By age group"), "by_municipality": _l("By municipality"),
+    "by_vulnerability": _l("By vulnerability"), "grants": _l("Grants"), "budget": _l("Budget"),
+}
+
 
 @dataclass
 class Table:
@@ -29,6 +35,10 @@ class Table:
     title: str
     columns: list  # [(label, kind)] with kind in text, int, money, date, datetime
     rows: list = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return str(SHEET_NAMES.get(self.key, self.title))[:31]
 
     @property
     def headers(self) -> list[str]:
