@@ -203,3 +203,12 @@ def test_exports_neutralise_formulas_and_mask_for_donors(client, office, factory
     cells = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
     assert cells["'=HYPERLINK(\"http://x\",\"y\")"] == "<3" and cells["Niš"] == "<3"
     assert book["Totals"]["B3"].value == 3  # totals stay exact numbers
+
+
+def test_a_bad_period_is_explained_not_guessed(client, office):
+    _login(client, "supervisor")
+    response = client.get("/reports/", query_string={"programme": "AVR-CH", "period": "2011-Q5"})
+    assert response.status_code == 400 and "is not a period like 2011" in response.get_data(as_text=True)
+    response = client.get("/reports/", query_string={"programme": "AVR-CH", "from": "2011-12-31", "to": "2011-01-01"})
+    assert response.status_code == 400 and "before it starts" in response.get_data(as_text=True)
+    assert client.get("/reports/export.csv", query_string={"programme": "AVR-CH", "from": "31/12"}).status_code == 400
