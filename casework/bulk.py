@@ -1,0 +1,52 @@
+"""Fast bulk writes for large loads: the driver's executemany on SQLite, COPY on PostgreSQL.
+
+Values are given as the database stores them (money in minor units, enums as their
+values); SQLite gets dates and times as the ISO text SQLAlchemy itself writes.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+
+def _sqlite_value(value):
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
+    """Insert rows (sequences in `columns` order) through the raw driver connection."""
+    raw = connection.connection.dbapi_connection
+    names = ", ".join(columns)
+    count = 0
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+    finally:
+        cursor.close()
+    return len(rows)
+
+
+def next_id(connection, table: str) -> int:
+    from sqlalchemy import text
+
+    return (connection.execute(text(f"SELECT MAX(id) FROM {table}")).scalar() or 0) + 1
+
+
+def reset_sequence(connection, table: str) -> None:
+    """After inserting explicit ids on PostgreSQL, move the id sequence past them."""
+    from sqlalchemy import text
+
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))

@@ -1,0 +1,66 @@
+"""`casework import persons|grants FILE`: the import engine from the command line."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from casework.cli import CommandError
+
+import_cli = click.Group("import", help="Import legacy caseload files (CSV or XLSX).")
+
+
+def _run(kind: str, path: str, dry_run: bool, errors_path: str | None) -> None:
+    from casework.extensions import db
+    from casework.imports.services import import_file
+    from casework.progress import Progress
+
+    data = Path(path).read_bytes()
+    progress = Progress(f"Importing {kind}")
+    try:
+        result = import_file(kind, data, Path(path).name, dry_run=dry_run, progress=progress)
+    except Exception:
+        db.session.rollback()
+        raise
+    progress.finish() if progress.done else None
+    for error in result.errors:
+        click.echo(str(error))
+    if errors_path:
+        with open(errors_path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["row", "column", "error"])
+            writer.writerows([e.row, e.column, e.message] for e in result.errors)
+    if result.errors:
+        db.session.rollback()
+        raise CommandError(f"{len(result.errors)} bad rows in {Path(path).name}; nothing was imported.")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {result.summary()} Nothing was written.")
+        return
+    db.session.commit()
+    click.echo(f"Imported {result.summary()}")
+
+
+_errors_help = "Also write the bad rows (row, column, error) to this CSV file."
+
+
+@import_cli.command("persons")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True), help=_errors_help)
+@with_appcontext
+def import_persons(path, dry_run, errors_path):
+    """Import a persons file (one row per person; rows with the same case_ref form one case)."""
+    _run("persons", path, dry_run, errors_path)
+
+
+@import_cli.command("grants")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True), help=_errors_help)
+@with_appcontext
+def import_grants(path, dry_run, errors_path):
+    """Import a grants file (one row per grant, for cases imported before)."""
+    _run("grants", path, dry_run, errors_path)

@@ -1,0 +1,27 @@
+"""Every import run is recorded: who, when, which file (name and checksum) and what it created."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.db import Base, UTCDateTime, utcnow
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+    __table_args__ = (Index("ix_import_batches_kind_checksum", "kind", "checksum"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "persons" or "grants"
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))  # SHA-256 of the file's bytes
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(default=0)
+    cases_created: Mapped[int] = mapped_column(default=0)
+    persons_created: Mapped[int] = mapped_column(default=0)
+    grants_created: Mapped[int] = mapped_column(default=0)
+    rows_skipped: Mapped[int] = mapped_column(default=0)  # already imported before
