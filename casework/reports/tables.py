@@ -6,8 +6,6 @@ small groups of vulnerable people cannot be singled out; totals are never masked
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 
 from casework.reports.engine import AGE_GROUPS, SEXES, Figures
@@ -131,10 +129,6 @@ def _vuln(code):
         return Vulnerability(code)
     except ValueError:
         return code
-
-
-def is_date(value) -> bool:
-    return isinstance(value, date)
 
 
 FIGURE_LABELS = {

@@ -212,3 +212,18 @@ def test_a_bad_period_is_explained_not_guessed(client, office):
     response = client.get("/reports/", query_string={"programme": "AVR-CH", "from": "2011-12-31", "to": "2011-01-01"})
     assert response.status_code == 400 and "before it starts" in response.get_data(as_text=True)
     assert client.get("/reports/export.csv", query_string={"programme": "AVR-CH", "from": "31/12"}).status_code == 400
+
+
+def test_donor_sees_changed_totals_but_not_small_breakdown_changes(client, year_2010, factory):
+    year_2010.ch.small_cell_threshold = 5
+    db.session.commit()
+    _login(client, "supervisor")
+    report_url = client.post("/reports/submit", data={"programme": "AVR-CH", "start": "2010-01-01",
+                                                      "end": "2010-12-31"}).headers["Location"]
+    factory.case(year_2010.ch, arrival=date(2010, 7, 7), members=[factory.person("Hodžić", "Azra", sex="F")])
+    db.session.commit()
+    assert "Persons by sex: Female" in client.get(report_url).get_data(as_text=True)
+    client.post("/logout")
+    _login(client, "donor.ch")
+    html = client.get(report_url).get_data(as_text=True)
+    assert "Persons in the period" in html and "Persons by sex" not in html.split('id="changes"')[1].split("</table>")[0]
