@@ -22,7 +22,7 @@ CHARTS = {
     "arrivals": (pygal.Bar, [1, 2]),
     "by_sex": (pygal.Bar, [1]),
     "by_age_group": (pygal.Bar, [1]),
-    "grants": (pygal.Bar, [1, 3, 5, 6]),
+    "grants": (pygal.HorizontalBar, [1, 3, 5, 6]),  # long category names read best on the side
 }
 
 
@@ -39,9 +39,9 @@ def chart_for(table) -> str | None:
     kind, columns = spec
     rows = [r for r in table.rows if table.key != "grants" or r is not table.rows[-1]]  # no total bar
     chart = kind(
-        style=STYLE, width=640, height=300, js=[], disable_xml_declaration=False, show_legend=len(columns) > 1,
+        style=STYLE, width=640, height=380 if kind is pygal.HorizontalBar else 300, js=[], disable_xml_declaration=False, show_legend=len(columns) > 1,
         legend_at_bottom=True, x_label_rotation=30 if len(rows) > 8 else 0, print_values=len(rows) <= 12,
-        show_y_guides=True, truncate_label=-1, title=table.title, explicit_size=True,
+        show_y_guides=True, truncate_label=-1, truncate_legend=-1, title=table.title, explicit_size=True,
         show_minor_x_labels=len(rows) <= 24, x_labels_major_every=max(1, len(rows) // 12),
     )
     chart.x_labels = [str(r[0]) for r in rows]

@@ -64,7 +64,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
     }
     used = set()
     for table in tables:
-        name = re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31]
+        name = re.sub(r"[\[\]:*?/\\]", " ", table.sheet_name)[:31]
         while name in used:
             name = name[:29] + f"{len(used):02d}"
         used.add(name)

@@ -6,8 +6,6 @@ small groups of vulnerable people cannot be singled out; totals are never masked
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 
 from casework.reports.engine import AGE_GROUPS, SEXES, Figures
@@ -22,6 +20,12 @@ CATEGORY_LABELS = {
     "cash_on_arrival": _l("Cash on arrival"),
 }
 
+SHEET_NAMES = {
+    "report": _l("Report"), "totals": _l("Totals"), "arrivals": _l("Arrivals"), "by_sex": _l("By sex"),
+    "by_age_group": _l("By age group"), "by_municipality": _l("By municipality"),
+    "by_vulnerability": _l("By vulnerability"), "grants": _l("Grants"), "budget": _l("Budget"),
+}
+
 
 @dataclass
 class Table:
@@ -29,6 +33,10 @@ class Table:
     title: str
     columns: list  # [(label, kind)] with kind in text, int, money, date, datetime
     rows: list = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return str(SHEET_NAMES.get(self.key, self.title))[:31]
 
     @property
     def headers(self) -> list[str]:
@@ -46,8 +54,9 @@ def _mask(value: int, threshold: int | None):
 
 
 def arrivals_grouping(figures: Figures) -> str:
-    """Quarters for periods up to three years, years beyond."""
-    return "quarter" if (figures.end - figures.start).days <= 3 * 366 else "year"
+    """Months for periods up to a year, quarters up to three years, years beyond."""
+    days = (figures.end - figures.start).days
+    return "month" if days <= 366 else "quarter" if days <= 3 * 366 else "year"
 
 
 def build_tables(figures: Figures, threshold: int | None = None) -> list[Table]:
@@ -71,10 +80,12 @@ def build_tables(figures: Figures, threshold: int | None = None) -> list[Table]:
               ]),
     ]
     grouping = arrivals_grouping(figures)
-    arrivals = figures.by_quarter() if grouping == "quarter" else figures.by_year()
-    tables.append(Table("arrivals", str(_l("Arrivals per quarter") if grouping == "quarter" else _l("Arrivals per year")),
-                        [(_l("Quarter") if grouping == "quarter" else _l("Year"), "text"), (_l("Cases"), "int"),
-                         (_l("Persons"), "int")],
+    arrivals, title, unit = {
+        "month": (figures.by_month, _l("Arrivals per month"), _l("Month")),
+        "quarter": (figures.by_quarter(), _l("Arrivals per quarter"), _l("Quarter")),
+        "year": (figures.by_year(), _l("Arrivals per year"), _l("Year")),
+    }[grouping]
+    tables.append(Table("arrivals", str(title), [(unit, "text"), (_l("Cases"), "int"), (_l("Persons"), "int")],
                         [[k, m(v["cases"]), m(v["persons"])] for k, v in arrivals.items()]))
     tables.append(Table("by_sex", str(_l("Persons by sex")), [(_l("Sex"), "text"), (_l("Persons"), "int")],
                         [[str(SEX_LABELS[s]), m(figures.by_sex.get(s, 0))] for s in SEXES]))
@@ -120,5 +131,43 @@ def _vuln(code):
         return code
 
 
-def is_date(value) -> bool:
-    return isinstance(value, date)
+FIGURE_LABELS = {
+    "cases": _l("Cases in the period"),
+    "persons": _l("Persons in the period"),
+    "cumulative_cases": _l("Cases since the programme's start"),
+    "cumulative_persons": _l("Persons since the programme's start"),
+    "by_sex": _l("Persons by sex"),
+    "by_age_group": _l("Persons by age group"),
+    "by_municipality": _l("Persons by municipality"),
+    "by_vulnerability": _l("Persons by vulnerability"),
+    "by_month": _l("Arrivals by month"),
+    "grants": _l("Grants"),
+    "grants_by_category": _l("Grants by category"),
+    "budget": _l("Budget"),
+}
+MEASURE_LABELS = {
+    "proposed_count": _l("proposed"), "proposed_amount": _l("amount proposed"),
+    "approved_count": _l("approved"), "approved_amount": _l("amount approved"),
+    "rejected_count": _l("rejected"), "pending_count": _l("pending"), "pending_amount": _l("amount pending"),
+    "disbursed_amount": _l("amount disbursed"), "used": _l("used"), "left": _l("left"), "amount": _l("amount"),
+    "disbursed": _l("disbursed"), "cases": _l("cases"), "persons": _l("persons"),
+}
+
+
+def figure_label(key: str) -> str:
+    """A reader's name for a flattened figure key such as 'grants_by_category.housing.approved_count'."""
+    from casework.cases.forms import VULNERABILITY_LABELS
+
+    head, *rest = key.split(".")
+    parts = [str(FIGURE_LABELS.get(head, head))]
+    for part in rest:
+        if head == "by_sex" and part in SEX_LABELS:
+            part = SEX_LABELS[part]
+        elif head == "by_vulnerability":
+            part = VULNERABILITY_LABELS.get(_vuln(part), part)
+        elif head == "grants_by_category" and part in CATEGORY_LABELS:
+            part = CATEGORY_LABELS[part]
+        else:
+            part = MEASURE_LABELS.get(part, part)
+        parts.append(str(part))
+    return ": ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]

@@ -21,7 +21,7 @@ from casework.reports.engine import compute_figures
 from casework.reports.exports import FORMATS, filename, render_export
 from casework.reports.models import SubmittedReport
 from casework.reports.periods import Period, PeriodError, parse_period, period_between
-from casework.reports.tables import build_tables
+from casework.reports.tables import build_tables, figure_label
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -140,6 +140,7 @@ def submitted(report_id):
     if services.threshold_for(current_user, report.programme):
         # A donor learns that figures changed, and how, only down to the threshold's granularity.
         changes = [c for c in changes if not c[0].startswith(("by_", "grants_by_category"))]
+    changes = [(figure_label(key), then, now) for key, then, now in changes]
     return render_template("reports/submitted.html", report=report, figures=figures, tables=tables,
                            charts=charts_for(tables), changes=changes, programme=report.programme)
 

@@ -105,12 +105,11 @@ def test_exports_parse_and_are_audited(client, year_2010):
     response = client.get("/reports/export.xlsx", query_string=YEAR_2010)
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
-    totals = book["Cases and persons assisted"]
+    totals = book["Totals"]
     assert [c.value for c in totals[2]] == ["Cases", 2, 2] and [c.value for c in totals[3]] == ["Persons", 3, 3]
     report = book["Report"]
     assert report["B4"].value.date() == date(2010, 1, 1) and report["B4"].is_date
-    budget = [s for s in book.sheetnames if s.startswith("Budget")][0]
-    assert book[budget]["B3"].number_format == "#,##0.00"
+    assert book["Budget"]["B3"].number_format == "#,##0.00"
 
     archive = zipfile.ZipFile(io.BytesIO(client.get("/reports/export.csv", query_string=YEAR_2010).data))
     assert "02-totals.csv" in archive.namelist()
@@ -140,8 +139,10 @@ def test_submitted_report_is_frozen_and_shows_differences(client, year_2010, fac
     db.session.commit()
     html = client.get(report_url).get_data(as_text=True)
     changes = html.split('id="changes"')[1].split("</table>")[0]
-    assert re.search(r"<td>cases</td><td class=\"num\">2</td><td class=\"num\">3</td>", changes)
-    assert re.search(r"<td>persons</td><td class=\"num\">3</td><td class=\"num\">4</td>", changes)
+    assert re.search(r"<td>Cases in the period</td><td class=\"num\">2</td><td class=\"num\">3</td>", changes)
+    assert re.search(r"<td>Persons in the period</td><td class=\"num\">3</td><td class=\"num\">4</td>", changes)
+    assert re.search(r"<td>Persons by sex: Male</td><td class=\"num\">1</td><td class=\"num\">2</td>", changes)
+    assert "Arrivals by month: 2010-12, cases" in changes
     frozen = client.get(report_url + "/export.json").get_json()
     assert (frozen["cases"], frozen["persons"]) == (2, 3)  # never silently rewritten
     live = client.get("/reports/export.json", query_string=YEAR_2010).get_json()
@@ -167,7 +168,7 @@ def test_project_totals_side_by_side(client, year_2010):
     _login(client, "admin")
     html = client.get("/reports/totals", query_string={"on": "2011-12-31"}).get_data(as_text=True)
     assert "AVR-CH: since 2002-07-01 until 2011-12-31, 2 cases or 3 persons." in html
-    assert "VARRP-UK: since 2002-01-01 until 2011-12-31, 1 cases or 1 persons." in html
+    assert "VARRP-UK: since 2002-01-01 until 2011-12-31, 1 case or 1 person." in html
     assert "Project totals" in client.get("/dashboard").get_data(as_text=True)
 
 
@@ -179,10 +180,50 @@ def test_pdf_draws_its_charts(client, year_2010, tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(client.get("/reports/export.pdf", query_string=YEAR_2010).data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Swiss Federal Office for Migration" in text and "2010-01-01" in text and "Arrivals per quarter" in text
+    assert "Swiss Federal Office for Migration" in text and "2010-01-01" in text and "Arrivals per month" in text
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
     # The bars of the arrivals chart are drawn in the report's blue.
     blue = sum(n for n, (r, g, b) in page.getcolors(1 << 20)
                if abs(r - 0x1f) < 30 and abs(g - 0x5f) < 30 and abs(b - 0x99) < 30)
     assert blue > 50
+
+
+def test_exports_neutralise_formulas_and_mask_for_donors(client, office, factory):
+    factory.case(office.ch, arrival=date(2010, 6, 1), municipality='=HYPERLINK("http://x","y")',
+                 members=[factory.person("Ramić", "Aida", sex="F", year=1990)])
+    office.ch.small_cell_threshold = 3
+    db.session.commit()
+    _login(client, "donor.ch")
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/reports/export.csv", query_string=YEAR_2010).data))
+    municipalities = archive.read("06-by_municipality.csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in municipalities and "\n=HYPERLINK" not in municipalities
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=YEAR_2010).data))
+    sheet = book["By municipality"]
+    cells = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
+    assert cells["'=HYPERLINK(\"http://x\",\"y\")"] == "<3" and cells["Niš"] == "<3"
+    assert book["Totals"]["B3"].value == 3  # totals stay exact numbers
+
+
+def test_a_bad_period_is_explained_not_guessed(client, office):
+    _login(client, "supervisor")
+    response = client.get("/reports/", query_string={"programme": "AVR-CH", "period": "2011-Q5"})
+    assert response.status_code == 400 and "is not a period like 2011" in response.get_data(as_text=True)
+    response = client.get("/reports/", query_string={"programme": "AVR-CH", "from": "2011-12-31", "to": "2011-01-01"})
+    assert response.status_code == 400 and "before it starts" in response.get_data(as_text=True)
+    assert client.get("/reports/export.csv", query_string={"programme": "AVR-CH", "from": "31/12"}).status_code == 400
+
+
+def test_donor_sees_changed_totals_but_not_small_breakdown_changes(client, year_2010, factory):
+    year_2010.ch.small_cell_threshold = 5
+    db.session.commit()
+    _login(client, "supervisor")
+    report_url = client.post("/reports/submit", data={"programme": "AVR-CH", "start": "2010-01-01",
+                                                      "end": "2010-12-31"}).headers["Location"]
+    factory.case(year_2010.ch, arrival=date(2010, 7, 7), members=[factory.person("Hodžić", "Azra", sex="F")])
+    db.session.commit()
+    assert "Persons by sex: Female" in client.get(report_url).get_data(as_text=True)
+    client.post("/logout")
+    _login(client, "donor.ch")
+    html = client.get(report_url).get_data(as_text=True)
+    assert "Persons in the period" in html and "Persons by sex" not in html.split('id="changes"')[1].split("</table>")[0]
