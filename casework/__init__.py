@@ -57,6 +57,7 @@ DOMAINS = [
     "casework.cases.views",
     "casework.admin.views",
     "casework.imports.views",
+    "casework.cases.export",
 ]
 
 
