@@ -56,6 +56,7 @@ DOMAINS = [
     "casework.dashboard",
     "casework.cases.views",
     "casework.admin.views",
+    "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",
 ]

@@ -4,4 +4,5 @@ from casework.auth.models import Role, User, user_programmes  # noqa: F401
 from casework.cases.models import Case, CaseStatus, Person, PersonVulnerability  # noqa: F401
 from casework.grants.models import Disbursement, Grant, GrantDecision  # noqa: F401
 from casework.programmes.models import Donor, Programme, ProgrammeCap  # noqa: F401
+from casework.reports.models import SubmittedReport  # noqa: F401
 from casework.imports.models import ImportBatch  # noqa: F401

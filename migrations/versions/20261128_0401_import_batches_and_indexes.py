@@ -1,7 +1,7 @@
 """Import batches, and indexes for the hot paths at scale.
 
 Revision ID: 0401
-Revises: 0001
+Revises: 0201
 Create Date: 2026-11-28 13:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0401'
-down_revision = '0001'
+down_revision = '0201'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,104 @@
+"""`casework report totals` and `casework report export`: the engine's figures on the command line."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from casework.cli import CommandError, _date
+
+report_cli = click.Group("report", help="Donor report figures and exports.")
+
+
+def _programme(code):
+    from casework.reports.services import find_programme
+
+    programme = find_programme(code)
+    if programme is None:
+        raise CommandError(f"no programme with code {code}")
+    return programme
+
+
+@report_cli.command("totals")
+@click.option("--programme", "code", required=True, help="Programme code, e.g. AVR-CH.")
+@click.option("--from", "start", callback=_date, help="YYYY-MM-DD (default: the programme's start).")
+@click.option("--to", "end", callback=_date, help="YYYY-MM-DD (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True)
+@with_appcontext
+def totals(code, start, end, fmt):
+    """Cases, persons, breakdowns and grant figures of a programme for a period."""
+    from casework.reports.engine import compute_figures, json_totals
+    from casework.reports.periods import PeriodError, period_between
+
+    programme = _programme(code)
+    try:
+        period = period_between(programme, start, end)
+    except PeriodError as error:
+        raise CommandError(str(error)) from None
+    figures = compute_figures(programme, period)
+    data = json_totals(figures)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    rows = _flat_rows(data)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["figure", "value"])
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+        return
+    width = max(len(k) for k, _v in rows)
+    for key, value in rows:
+        click.echo(f"{key:<{width}}  {value}")
+
+
+def _flat_rows(data, prefix=""):
+    rows = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows += _flat_rows(value, f"{prefix}{key}.")
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
+
+
+@report_cli.command("export")
+@click.option("--programme", "code", required=True, help="Programme code, e.g. AVR-CH.")
+@click.option("--period", required=True, help="2011, 2011-H1, 2011-Q3, 2011-05 or 2011-01-01..2011-06-30.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "csv", "json"]), required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.option("--mask/--no-mask", default=False, help="Apply the programme's small-cell threshold, as donors see it.")
+@with_appcontext
+def export(code, period, fmt, output, mask):
+    """Write a period report as XLSX, PDF, CSV (zip) or JSON."""
+    from casework.audit.services import record
+    from casework.extensions import db
+    from casework.reports.engine import compute_figures
+    from casework.reports.exports import render_export
+    from casework.reports.periods import PeriodError, parse_period
+    from casework.reports.tables import build_tables
+
+    programme = _programme(code)
+    try:
+        parsed = parse_period(period)
+    except PeriodError as error:
+        raise CommandError(str(error)) from None
+    figures = compute_figures(programme, parsed)
+    threshold = programme.small_cell_threshold if mask else None
+    body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
+    if output == "-":
+        sys.stdout.buffer.write(body)
+    else:
+        with open(output, "wb") as fh:
+            fh.write(body)
+    record("report_exported", entity_type="programmes", entity_id=programme.id, programme_id=programme.id,
+           changes={"format": fmt, "from": parsed.start, "to": parsed.end, "via": "cli"},
+           summary=f"{programme.code} {parsed.label} {fmt} (command line)")
+    db.session.commit()
+    if output != "-":
+        click.echo(f"Report {programme.code} {parsed.label} written to {output}.", err=True)

@@ -1,0 +1,294 @@
+"""The figures engine: every report output (page, CSV, XLSX, PDF, JSON, CLI) comes from here.
+
+All counting is done by the database with GROUP BY; Python only arranges the handful of
+aggregated rows. The counting rules are those of DOMAIN.md: a case is assisted in a period
+when its arrival date lies in it (ends included), persons assisted are the members of those
+cases who travelled, grant figures follow the grants' own dates.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import and_, case, extract, func, or_, select
+
+from casework.cases.models import Case, Person, PersonVulnerability
+from casework.db import CENT, utcnow
+from casework.extensions import db
+from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
+from casework.reports.periods import Period
+
+AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, None))
+SEXES = ("F", "M", "X")
+APPROVED = (GrantStatus.APPROVED, GrantStatus.DISBURSING, GrantStatus.COMPLETED)
+PENDING = (GrantStatus.SUBMITTED, GrantStatus.IN_REVIEW, GrantStatus.AWAITING_DONOR)
+FINAL = APPROVED + (GrantStatus.REJECTED,)
+ZERO = Decimal("0.00")
+GRANT_MEASURES = ("proposed_count", "proposed_amount", "approved_count", "approved_amount",
+                  "rejected_count", "pending_count", "pending_amount", "disbursed_amount")
+
+
+def _grant_row() -> dict:
+    return {k: (ZERO if k.endswith("_amount") else 0) for k in GRANT_MEASURES}
+
+
+@dataclass
+class Figures:
+    """The figures of one programme for one period; plain values, JSON-ready through to_dict()."""
+
+    programme: str
+    programme_name: str
+    donor: str
+    currency: str
+    programme_start: date
+    start: date
+    end: date
+    generated_at: datetime
+    cases: int = 0
+    persons: int = 0
+    cumulative_cases: int = 0
+    cumulative_persons: int = 0
+    by_sex: dict = field(default_factory=dict)
+    by_age_group: dict = field(default_factory=dict)
+    by_municipality: dict = field(default_factory=dict)
+    by_vulnerability: dict = field(default_factory=dict)
+    by_month: dict = field(default_factory=dict)  # "YYYY-MM": {"cases": n, "persons": n}
+    grants_by_category: dict = field(default_factory=dict)
+    grants: dict = field(default_factory=dict)
+    budget: dict = field(default_factory=dict)  # amount, used, left, disbursed (to the period's end)
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+    def by_quarter(self) -> dict:
+        return self._regroup(lambda y, m: f"{y}-Q{(m - 1) // 3 + 1}")
+
+    def by_year(self) -> dict:
+        return self._regroup(lambda y, m: str(y))
+
+    def _regroup(self, key) -> dict:
+        out: dict = {}
+        for month, row in sorted(self.by_month.items()):
+            y, m = (int(p) for p in month.split("-"))
+            slot = out.setdefault(key(y, m), {"cases": 0, "persons": 0})
+            slot["cases"] += row["cases"]
+            slot["persons"] += row["persons"]
+        return out
+
+    def to_dict(self) -> dict:
+        """The JSON form: dates as ISO strings, amounts as decimal strings."""
+        data = asdict(self)
+        data["from"] = data.pop("start").isoformat()
+        data["to"] = data.pop("end").isoformat()
+        data["programme_start"] = self.programme_start.isoformat()
+        data["generated_at"] = self.generated_at.isoformat(timespec="seconds")
+        return _strings(data)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Figures":
+        data = dict(data)
+        kwargs = {k: data[k] for k in ("programme", "programme_name", "donor", "currency", "cases", "persons",
+                                       "cumulative_cases", "cumulative_persons", "by_sex", "by_age_group",
+                                       "by_municipality", "by_vulnerability", "by_month")}
+        kwargs["programme_start"] = date.fromisoformat(data["programme_start"])
+        kwargs["start"] = date.fromisoformat(data["from"])
+        kwargs["end"] = date.fromisoformat(data["to"])
+        kwargs["generated_at"] = datetime.fromisoformat(data["generated_at"])
+        kwargs["grants"] = _decimals(data["grants"])
+        kwargs["grants_by_category"] = {k: _decimals(v) for k, v in data["grants_by_category"].items()}
+        kwargs["budget"] = _decimals(data["budget"])
+        return cls(**kwargs)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        return {k: _strings(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return f"{value.quantize(CENT)}"
+    return value
+
+
+def _decimals(row: dict) -> dict:
+    return {k: (Decimal(v) if (k.endswith("amount") or k in ("amount", "used", "left", "disbursed"))
+                and v is not None else v) for k, v in row.items()}
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=timezone.utc)
+
+
+def _money(value) -> Decimal:
+    return ZERO if value is None else Decimal(value).quantize(CENT)
+
+
+def compute_figures(programme, period: Period, now: datetime | None = None) -> Figures:
+    """Every figure of a programme's report for a period, computed with SQL aggregates."""
+    figures = Figures(
+        programme=programme.code, programme_name=programme.name, donor=programme.donor.name,
+        currency=programme.currency, programme_start=programme.start_date,
+        start=period.start, end=period.end, generated_at=(now or utcnow()).replace(microsecond=0),
+    )
+    pid = programme.id
+    in_period = and_(Case.programme_id == pid, Case.arrival_date >= period.start, Case.arrival_date <= period.end)
+    cumulative = and_(Case.programme_id == pid, Case.arrival_date >= programme.start_date,
+                      Case.arrival_date <= period.end)
+    travelled = Person.travelled.is_(True)
+    session = db.session
+
+    def count_cases(condition):
+        return session.scalar(select(func.count(Case.id)).where(condition)) or 0
+
+    def count_persons(condition):
+        return session.scalar(select(func.count(Person.id)).join(Case, Person.case_id == Case.id)
+                              .where(condition, travelled)) or 0
+
+    figures.cases, figures.persons = count_cases(in_period), count_persons(in_period)
+    figures.cumulative_cases, figures.cumulative_persons = count_cases(cumulative), count_persons(cumulative)
+
+    rows = session.execute(
+        select(Person.sex, func.count(Person.id)).join(Case, Person.case_id == Case.id)
+        .where(in_period, travelled).group_by(Person.sex))
+    by_sex = {getattr(sex, "value", sex): n for sex, n in rows}
+    figures.by_sex = {s: by_sex.get(s, 0) for s in SEXES}
+
+    figures.by_age_group = _age_groups(in_period)
+
+    muni = func.coalesce(Case.municipality, "")
+    rows = session.execute(
+        select(Case.municipality, func.count(Person.id)).join(Person, Person.case_id == Case.id)
+        .where(in_period, travelled).group_by(Case.municipality).order_by(func.count(Person.id).desc(), muni))
+    figures.by_municipality = {(name or ""): n for name, n in rows}
+
+    rows = session.execute(
+        select(PersonVulnerability.code, func.count(PersonVulnerability.person_id))
+        .join(Person, PersonVulnerability.person_id == Person.id).join(Case, Person.case_id == Case.id)
+        .where(in_period, travelled).group_by(PersonVulnerability.code))
+    figures.by_vulnerability = {getattr(code, "value", code): n for code, n in rows}
+
+    year, month = extract("year", Case.arrival_date), extract("month", Case.arrival_date)
+    by_month: dict = {}
+    for y, m, n in session.execute(select(year, month, func.count(Case.id)).where(in_period).group_by(year, month)):
+        by_month.setdefault(f"{int(y):04d}-{int(m):02d}", {"cases": 0, "persons": 0})["cases"] = n
+    for y, m, n in session.execute(select(year, month, func.count(Person.id)).join(Person, Person.case_id == Case.id)
+                                   .where(in_period, travelled).group_by(year, month)):
+        by_month.setdefault(f"{int(y):04d}-{int(m):02d}", {"cases": 0, "persons": 0})["persons"] = n
+    figures.by_month = dict(sorted(by_month.items()))
+
+    figures.grants_by_category, figures.grants = _grants(programme, period)
+    figures.budget = _budget(programme, period)
+    return figures
+
+
+def _age_groups(in_period) -> dict:
+    """Persons by age on the arrival date; a year-only birth date gives the difference of years."""
+    arrival, born = Case.arrival_date, Person.birth_date
+    before_birthday = case(
+        (and_(born.isnot(None),
+              extract("month", arrival) * 100 + extract("day", arrival)
+              < extract("month", born) * 100 + extract("day", born)), 1),
+        else_=0)
+    age = extract("year", arrival) - Person.birth_year - before_birthday
+    whens = [(age <= high, label) for label, _low, high in AGE_GROUPS if high is not None]
+    group = case(*whens, else_=AGE_GROUPS[-1][0]).label("age_group")
+    inner = (select(group).select_from(Person).join(Case, Person.case_id == Case.id)
+             .where(in_period, Person.travelled.is_(True)).subquery())
+    counts = dict(db.session.execute(select(inner.c.age_group, func.count()).group_by(inner.c.age_group)).all())
+    return {label: counts.get(label, 0) for label, _low, _high in AGE_GROUPS}
+
+
+def _grants(programme, period: Period) -> tuple[dict, dict]:
+    """Grant figures by category, each measure following the grants' own dates."""
+    start_dt, end_dt = _day_start(period.start), _day_start(period.end + timedelta(days=1))
+    of_programme = Case.programme_id == programme.id
+    approved_amount = func.coalesce(Grant.approved_amount, Grant.requested_amount)
+    submitted_by_end = or_(Grant.submitted_at.is_(None), Grant.submitted_at < end_dt)
+    measures = {
+        ("proposed_count", "proposed_amount"): (
+            Grant.requested_amount, and_(Grant.submitted_at >= start_dt, Grant.submitted_at < end_dt)),
+        ("approved_count", "approved_amount"): (
+            approved_amount, and_(Grant.status.in_(APPROVED), Grant.decided_on >= period.start,
+                                  Grant.decided_on <= period.end)),
+        ("rejected_count", None): (
+            Grant.requested_amount, and_(Grant.status == GrantStatus.REJECTED, Grant.decided_on >= period.start,
+                                         Grant.decided_on <= period.end)),
+        # Pending at the period's end: submitted by then, and not finally decided by then.
+        ("pending_count", "pending_amount"): (
+            Grant.requested_amount, and_(submitted_by_end, or_(
+                Grant.status.in_(PENDING),
+                and_(Grant.status.in_(FINAL), Grant.decided_on > period.end)))),
+    }
+    by_category = {c.value: _grant_row() for c in GrantCategory}
+    for (count_key, amount_key), (amount, condition) in measures.items():
+        stmt = (select(Grant.category, func.count(Grant.id), func.sum(amount))
+                .join(Case, Grant.case_id == Case.id).where(of_programme, condition).group_by(Grant.category))
+        for category, n, total in db.session.execute(stmt):
+            row = by_category[getattr(category, "value", category)]
+            row[count_key] = n
+            if amount_key:
+                row[amount_key] = _money(total)
+    stmt = (select(Grant.category, func.sum(Disbursement.amount))
+            .join(Grant, Disbursement.grant_id == Grant.id).join(Case, Grant.case_id == Case.id)
+            .where(of_programme, Disbursement.paid_on >= period.start, Disbursement.paid_on <= period.end)
+            .group_by(Grant.category))
+    for category, total in db.session.execute(stmt):
+        by_category[getattr(category, "value", category)]["disbursed_amount"] = _money(total)
+    totals = _grant_row()
+    for row in by_category.values():
+        for key in GRANT_MEASURES:
+            totals[key] += row[key]
+    return by_category, {"currency": programme.currency, **totals}
+
+
+def _budget(programme, period: Period) -> dict:
+    """Budget used = amounts approved from the programme's start to the period's end."""
+    of_programme = Case.programme_id == programme.id
+    used = _money(db.session.scalar(
+        select(func.sum(func.coalesce(Grant.approved_amount, Grant.requested_amount)))
+        .join(Case, Grant.case_id == Case.id)
+        .where(of_programme, Grant.status.in_(APPROVED), Grant.decided_on <= period.end)))
+    disbursed = _money(db.session.scalar(
+        select(func.sum(Disbursement.amount)).join(Grant, Disbursement.grant_id == Grant.id)
+        .join(Case, Grant.case_id == Case.id).where(of_programme, Disbursement.paid_on <= period.end)))
+    amount = programme.budget
+    return {"amount": amount, "used": used, "left": (amount - used) if amount is not None else None,
+            "disbursed": disbursed}
+
+
+def differences(submitted: dict, current: dict) -> list[tuple[str, object, object]]:
+    """What changed between two figure dicts, as (figure, submitted, now); generation time ignored."""
+    flat_a, flat_b = _flatten(submitted), _flatten(current)
+    skip = {"generated_at"}
+    keys = sorted((set(flat_a) | set(flat_b)) - skip)
+    return [(k, flat_a.get(k), flat_b.get(k)) for k in keys if flat_a.get(k) != flat_b.get(k)]
+
+
+def _flatten(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def json_totals(figures: Figures) -> dict:
+    """The object printed by `casework report totals --format json` (the documented keys first)."""
+    data = figures.to_dict()
+    grants = data["grants"]
+    head = {
+        "programme": data["programme"], "from": data["from"], "to": data["to"],
+        "cases": data["cases"], "persons": data["persons"],
+        "cumulative_cases": data["cumulative_cases"], "cumulative_persons": data["cumulative_persons"],
+        "by_sex": data["by_sex"], "by_age_group": data["by_age_group"],
+        "grants": {"currency": grants["currency"], "approved_count": grants["approved_count"],
+                   "approved_amount": grants["approved_amount"], "rejected_count": grants["rejected_count"],
+                   "pending_count": grants["pending_count"], "disbursed_amount": grants["disbursed_amount"],
+                   **{k: v for k, v in grants.items() if k not in ("currency", "approved_count", "approved_amount",
+                                                                  "rejected_count", "pending_count",
+                                                                  "disbursed_amount")}},
+    }
+    return head | {k: v for k, v in data.items() if k not in head}

@@ -1,0 +1,184 @@
+"""Report pages: a programme's period report with charts, exports, submitted reports, project totals."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import HiddenField
+
+from casework.auth.permissions import roles_required
+from casework.dates import parse_date
+from casework.errors import DomainError
+from casework.extensions import db
+from casework.reports import services
+from casework.reports.charts import charts_for
+from casework.reports.engine import compute_figures
+from casework.reports.exports import FORMATS, filename, render_export
+from casework.reports.models import SubmittedReport
+from casework.reports.periods import Period, PeriodError, parse_period, period_between
+from casework.reports.tables import build_tables
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+class SubmitReportForm(FlaskForm):
+    programme = HiddenField()
+    start = HiddenField()
+    end = HiddenField()
+
+
+def _programme_or_404(code):
+    programme = services.find_programme(code)
+    if programme is None or not services.can_see_reports(current_user, programme):
+        abort(404)
+    return programme
+
+
+def _period(programme, args) -> Period:
+    """The period asked for: ?period=2011-Q3, or ?from=&to= (defaults: programme start, today)."""
+    if args.get("period"):
+        return parse_period(args["period"])
+    start, end = args.get("from") or "", args.get("to") or ""
+    parsed_start, parsed_end = parse_date(start), parse_date(end)
+    if (start and parsed_start is None) or (end and parsed_end is None):
+        raise PeriodError(_("Dates are written like 2011-12-31."))
+    return period_between(programme, parsed_start, parsed_end)
+
+
+def _query(programme, period) -> dict:
+    return {"programme": programme.code, "from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
+@bp.route("/")
+@roles_required(*services.REPORT_ROLES)
+def index():
+    programmes = services.report_programmes(current_user)
+    code = request.args.get("programme")
+    context = {"programmes": programmes, "args": request.args}
+    if not code:
+        context["submitted"] = services.submitted_reports(current_user)
+        return render_template("reports/index.html", **context)
+    programme = _programme_or_404(code)
+    try:
+        period = _period(programme, request.args)
+    except PeriodError as error:
+        flash(str(error), "error")
+        return render_template("reports/index.html", **context, submitted=[]), 400
+    figures = compute_figures(programme, period)
+    tables = build_tables(figures, services.threshold_for(current_user, programme))
+    form = SubmitReportForm(programme=programme.code, start=period.start.isoformat(), end=period.end.isoformat())
+    return render_template(
+        "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
+        charts=charts_for(tables), query=_query(programme, period), form=form,
+        can_submit=services.can_submit_report(current_user, programme),
+        submitted=services.submitted_reports(current_user, programme))
+
+
+@bp.route("/export.<fmt>")
+@roles_required(*services.REPORT_ROLES)
+def export(fmt):
+    if fmt not in FORMATS:
+        abort(404)
+    programme = _programme_or_404(request.args.get("programme"))
+    try:
+        period = _period(programme, request.args)
+    except PeriodError:
+        abort(400)
+    figures = compute_figures(programme, period)
+    threshold = services.threshold_for(current_user, programme)
+    body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
+    services.record_export(current_user, programme, period, fmt)
+    db.session.commit()
+    return _download(body, fmt, filename(figures, fmt))
+
+
+def _download(body: bytes, fmt: str, name: str) -> Response:
+    return Response(body, mimetype=FORMATS[fmt][0],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/submit", methods=["POST"])
+@roles_required(*services.REPORT_ROLES)
+def submit():
+    form = SubmitReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    programme = _programme_or_404(form.programme.data)
+    if not services.can_submit_report(current_user, programme):
+        abort(403)
+    try:
+        period = Period(date.fromisoformat(form.start.data), date.fromisoformat(form.end.data))
+        report = services.submit_report(programme, period, current_user)
+    except (ValueError, DomainError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or str(error), "error")
+        return redirect(url_for("reports.index", programme=programme.code))
+    db.session.commit()
+    flash(_("Report %(label)s submitted to %(donor)s.", label=report.label, donor=programme.donor.name), "success")
+    return redirect(url_for("reports.submitted", report_id=report.id))
+
+
+def _submitted_or_404(report_id) -> SubmittedReport:
+    report = db.session.get(SubmittedReport, report_id)
+    if report is None or not services.can_see_reports(current_user, report.programme):
+        abort(404)
+    return report
+
+
+@bp.route("/submitted/<int:report_id>")
+@roles_required(*services.REPORT_ROLES)
+def submitted(report_id):
+    report = _submitted_or_404(report_id)
+    figures = services.stored_figures(report)
+    tables = build_tables(figures, services.threshold_for(current_user, report.programme))
+    changes = services.changes_since_submission(report)
+    if services.threshold_for(current_user, report.programme):
+        # A donor learns that figures changed, and how, only down to the threshold's granularity.
+        changes = [c for c in changes if not c[0].startswith(("by_", "grants_by_category"))]
+    return render_template("reports/submitted.html", report=report, figures=figures, tables=tables,
+                           charts=charts_for(tables), changes=changes, programme=report.programme)
+
+
+@bp.route("/submitted/<int:report_id>/export.<fmt>")
+@roles_required(*services.REPORT_ROLES)
+def submitted_export(report_id, fmt):
+    if fmt not in FORMATS:
+        abort(404)
+    report = _submitted_or_404(report_id)
+    figures = services.stored_figures(report)
+    threshold = services.threshold_for(current_user, report.programme)
+    body = render_export(figures, build_tables(figures, threshold), fmt, submitted=report, threshold=threshold)
+    services.record_export(current_user, report.programme, figures.period, fmt, submitted=report)
+    db.session.commit()
+    return _download(body, fmt, filename(figures, fmt, suffix="-submitted"))
+
+
+@bp.route("/totals")
+@roles_required(*services.REPORT_ROLES)
+def totals():
+    on = parse_date(request.args.get("on", "")) or date.today()
+    rows = []
+    for programme in services.report_programmes(current_user):
+        if programme.start_date <= on:
+            rows.append((programme, compute_figures(programme, Period(programme.start_date, on))))
+    return render_template("reports/totals.html", rows=rows, on=on)
+
+
+def dashboard_widget(user):
+    if user.role not in services.REPORT_ROLES:
+        return Markup("")
+    return Markup(render_template("reports/_widget.html"))
+
+
+def init_app(app):
+    from casework.reports.cli import report_cli
+
+    app.register_blueprint(bp)
+    app.extensions["nav"].append(("reports.index", _l("Reports"), services.REPORT_ROLES))
+    app.extensions["dashboard_widgets"].append(dashboard_widget)
+    app.extensions["cli_groups"].append(report_cli)
