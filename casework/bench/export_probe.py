@@ -11,19 +11,27 @@ from casework.bench.runner import BENCH_PASSWORD
 
 
 def main(url: str, fmt: str) -> None:
+    from werkzeug.test import EnvironBuilder
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     client = app.test_client()
-    with app.app_context():
-        client.post("/login", data={"username": "bench.supervisor", "password": BENCH_PASSWORD})
-        started = time.perf_counter()
-        response = client.get(f"/cases/export?format={fmt}", buffered=False)
-        assert response.status_code == 200, response.status_code
-        size = lines = 0
-        for chunk in response.response:
+    client.post("/login", data={"username": "bench.supervisor", "password": BENCH_PASSWORD})
+    cookie = client.get_cookie("session")
+    # Straight through WSGI, as a server would: the body is consumed chunk by chunk.
+    environ = EnvironBuilder(path="/cases/export", query_string={"format": fmt},
+                             headers={"Cookie": f"session={cookie.value}"}).get_environ()
+    status = []
+    started = time.perf_counter()
+    body = app(environ, lambda s, headers, exc_info=None: status.append(s))
+    size = lines = 0
+    try:
+        for chunk in body:
             size += len(chunk)
             lines += chunk.count(b"\n")
-        response.close()
-        seconds = time.perf_counter() - started
+    finally:
+        getattr(body, "close", lambda: None)()
+    seconds = time.perf_counter() - started
+    assert status and status[0].startswith("200"), status
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peak_mb": round(peak_kb / 1024, 1), "bytes": size,
                       "rows": lines - 1 if fmt == "csv" else None, "seconds": round(seconds, 1)}))

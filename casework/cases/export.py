@@ -26,7 +26,11 @@ BATCH = 2000
 
 
 def export_rows(user, filters: CaseFilters):
-    """Header, then one tuple per case, read in batches through a streaming cursor."""
+    """Header, then one tuple per case, read in batches through a streaming cursor.
+
+    The statement (and so the user's programmes) is settled now; only reading is deferred,
+    because a streamed body is read after the view has returned.
+    """
     principal = aliased(Person)
     stmt = filter_cases(
         select(Case.reference, Case.legacy_reference, Programme.code, principal.family_name, principal.given_name,
@@ -34,13 +38,18 @@ def export_rows(user, filters: CaseFilters):
         .join(Programme, Programme.id == Case.programme_id)
         .outerjoin(principal, (principal.case_id == Case.id) & (principal.relationship == Relationship.PRINCIPAL)),
         user, filters)
-    yield (_("Reference"), _("Legacy reference"), _("Programme"), _("Family name"), _("Given name"),
-           _("Sending country"), _("Arrival"), _("Municipality"), _("Status"))
+    header = (_("Reference"), _("Legacy reference"), _("Programme"), _("Family name"), _("Given name"),
+              _("Sending country"), _("Arrival"), _("Municipality"), _("Status"))
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}
-    result = db.session.execute(stmt.execution_options(yield_per=BATCH))
-    for row in result:
-        *values, status = row
-        yield (*values, labels[status])
+
+    def rows():
+        yield header
+        result = db.session.execute(stmt.execution_options(yield_per=BATCH))
+        for row in result:
+            *values, status = row
+            yield (*values, labels[status])
+
+    return rows()
 
 
 def _filters_from_request() -> CaseFilters:

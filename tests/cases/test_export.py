@@ -49,3 +49,27 @@ def test_export_is_for_staff_only_and_linked_from_the_list(client, auth, office)
     assert client.get("/cases/export?format=pdf").status_code == 404
     page = client.get("/cases/?status=arrived").get_data(as_text=True)
     assert "/cases/export?format=csv&amp;status=arrived" in page
+
+
+def test_csv_export_streams_after_the_view_returns(app, client, auth, office):
+    """Read as a WSGI server reads it: the body is produced after the request's view returned."""
+    from werkzeug.test import EnvironBuilder
+
+    auth.login("supervisor")
+    environ = EnvironBuilder(path="/cases/export", query_string={"format": "csv"},
+                             headers={"Cookie": f"session={client.get_cookie('session').value}"}).get_environ()
+    status, chunks = [], []
+
+    def serve():  # in a thread of its own, as a server would: no context of the test's
+        body = app.wsgi_app(environ, lambda s, headers, exc_info=None: status.append(s))
+        chunks.extend(body)
+        getattr(body, "close", lambda: None)()
+
+    import threading
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join(timeout=30)
+    assert status[0].startswith("200") and len(chunks) > 1
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8")[1:])))
+    assert len(rows) == 3
