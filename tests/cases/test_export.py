@@ -73,3 +73,15 @@ def test_csv_export_streams_after_the_view_returns(app, client, auth, office):
     assert status[0].startswith("200") and len(chunks) > 1
     rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8")[1:])))
     assert len(rows) == 3
+
+
+def test_export_from_the_command_line(runner, office, tmp_path):
+    path = tmp_path / "cases.csv"
+    result = runner.invoke(args=["export-cases", str(path), "--programme", "VARRP-UK"])
+    assert result.exit_code == 0, result.output
+    assert "1 cases written" in result.output
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][2] == "VARRP-UK"
+    xlsx = tmp_path / "cases.xlsx"
+    assert runner.invoke(args=["export-cases", str(xlsx)]).exit_code == 0
+    assert len(list(load_workbook(xlsx).active.iter_rows(values_only=True))) == 3
