@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import and_, bindparam, select, text
+from sqlalchemy import and_, bindparam, func, select, text
 from sqlalchemy.orm import aliased, load_only, selectinload
 
 from casework.auth.permissions import can_see_case, programme_filter, visible_programme_ids
@@ -85,10 +85,33 @@ def case_list(user, filters: CaseFilters, page: int = 1, per_page: int = 50) -> 
     No COUNT(*): "next page" is known by asking for one row more.
     """
     page = max(1, min(page, 100_000))
-    ids = filter_cases(select(Case.id), user, filters).limit(per_page + 1).offset((page - 1) * per_page)
-    stmt = case_rows(ids).order_by(*SORTS.get(filters.sort, SORTS["arrival_desc"]))
+    offset, limit = (page - 1) * per_page, per_page + 1
+    if filters.sort in SORTS and filters.sort != "arrival_desc":
+        ids = filter_cases(select(Case.id), user, filters).limit(limit).offset(offset)
+    else:
+        ids = _latest_arrival_ids(user, filters, offset, limit)
+    stmt = case_rows(ids).order_by(*SORTS["arrival_desc" if filters.sort not in SORTS else filters.sort])
     rows = db.session.execute(stmt).all()
     return CasePage(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def _latest_arrival_ids(user, filters: CaseFilters, offset: int, limit: int) -> list[int]:
+    """Ids for the default order (latest arrival first, not yet returned last) in two plain
+    index-ordered reads: returned cases by (arrival_date, id) descending, then the others by
+    id. One "DESC NULLS LAST" read cannot use a plain index on PostgreSQL, which keeps NULLs
+    first when reading an index backwards."""
+    base = filter_cases(select(Case.id), user, filters).order_by(None)
+    returned = base.where(Case.arrival_date.is_not(None))
+    ids = list(db.session.scalars(
+        returned.order_by(Case.arrival_date.desc(), Case.id.desc()).limit(limit).offset(offset)))
+    if len(ids) == limit:
+        return ids
+    skip = 0
+    if not ids:  # the page lies wholly after the returned cases
+        skip = max(0, offset - db.session.scalar(select(func.count()).select_from(returned.subquery())))
+    ids += db.session.scalars(base.where(Case.arrival_date.is_(None)).order_by(Case.id.desc())
+                              .limit(limit - len(ids)).offset(skip))
+    return ids
 
 
 def get_case_or_404(case_id: int, user) -> Case:
