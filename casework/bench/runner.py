@@ -176,8 +176,9 @@ def main(argv=None) -> int:
     options = parser.parse_args(argv)
     import casework.bench.measures  # noqa: F401  (registers the built-in measurements)
 
-    def say(text):
-        print(text, file=sys.stderr, flush=True)
+    def say(text):  # progress lines on a terminal only
+        if sys.stderr.isatty():
+            print(text, file=sys.stderr, flush=True)
 
     from casework.bench.build import sqlite_url
 
