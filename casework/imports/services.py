@@ -311,6 +311,8 @@ def _import_persons(data, result, allowed_programme_ids, today, progress):
     result.persons = sum(len(m) for m in new_cases.values())
     if result.dry_run or not new_cases:
         return
+    if progress is not None:
+        progress.total = result.persons
     _write_persons(new_cases, programmes, progress)
 
 
@@ -486,6 +488,8 @@ def _import_grants(data, result, allowed_programme_ids, today, progress):
     result.skipped = len(rows) - len(new)
     result.grants = len(new)
     if not result.dry_run and new:
+        if progress is not None:
+            progress.total = len(new)
         _write_grants(new, progress)
 
 
