@@ -33,5 +33,10 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Builds the synthetic database once (cached in .bench-cache/), measures on SQLite and, when
+# CASEWORK_BENCH_DATABASE_URL is set, on PostgreSQL; writes bench-results.json.
+bench: install
+	$(BIN)/python -m casework.bench --scale $(SCALE)
+
 clean-venv:
 	rm -rf $(VENV)

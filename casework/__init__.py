@@ -59,6 +59,7 @@ DOMAINS = [
     "casework.grants.views",
     "casework.reports.views",
     "casework.imports.views",
+    "casework.cases.export",
 ]
 
 

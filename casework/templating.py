@@ -1,6 +1,8 @@
 """Template filters and globals: money, dates and times in the reader's zone, permissions."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from flask_babel import format_date, format_datetime
 
@@ -17,7 +19,11 @@ def register(app: Flask) -> None:
 
     @app.template_filter("day")
     def day_filter(value):
-        return format_date(value, "yyyy-MM-dd") if value else ""
+        if not value:
+            return ""
+        if type(value) is date:  # ISO digits in every locale; Babel is slow in long lists
+            return value.isoformat()
+        return format_date(value, "yyyy-MM-dd")
 
     @app.template_filter("when")
     def when_filter(value):

@@ -60,6 +60,9 @@ class Case(Base):
         Index("ix_cases_programme_arrival", "programme_id", "arrival_date"),
         Index("ix_cases_programme_status", "programme_id", "status"),
         Index("ix_cases_programme_municipality", "programme_id", "municipality"),
+        # The case list's default sort at scale; with programme_id, a late page is read from the index alone.
+        Index("ix_cases_arrival_date_id", "arrival_date", "id", "programme_id"),
+        Index("ix_cases_programme_municipality_arrival", "programme_id", "municipality", "arrival_date", "id"),
         CheckConstraint(
             "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
             " OR (status NOT IN ('referred', 'withdrawn') AND arrival_date IS NOT NULL)",

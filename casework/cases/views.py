@@ -80,8 +80,9 @@ def index():
     page = case_list(current_user, filters, page=form.page.data or 1 if not form.page.errors else 1,
                      per_page=current_app_per_page())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once, not per row
     return render_template("cases/index.html", form=form, page=page, args=args,
-                           status_labels=STATUS_LABELS, municipalities=municipalities(current_user))
+                           status_labels=labels, municipalities=municipalities(current_user))
 
 
 def current_app_per_page() -> int:
@@ -163,13 +164,15 @@ def _history(case):
 @roles_required(*CASE_ROLES)
 def detail(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    record("case_viewed", entity=case, programme_id=case.programme_id, summary=case.reference)
-    db.session.commit()
     status_form = StatusForm(version=case.version)
     status_form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.allowed_transitions(case)]
-    return render_template("cases/detail.html", case=case, history=_history(case), status_form=status_form,
+    page = render_template("cases/detail.html", case=case, history=_history(case), status_form=status_form,
                            status_labels=STATUS_LABELS, can_edit=can_edit_case(current_user, case),
                            extra_sections=case_page_sections(case))
+    # Recorded after rendering: committing first would expire and reload everything shown.
+    record("case_viewed", entity=case, programme_id=case.programme_id, summary=case.reference)
+    db.session.commit()
+    return page
 
 
 def case_page_sections(case) -> list[str]:

@@ -15,10 +15,11 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select, text, tuple_
 
 from casework.audit.services import record
-from casework.cases.models import Case, CaseStatus, Person, PersonVulnerability, Relationship, Sex, Vulnerability
+from casework.bulk import bulk_insert
+from casework.cases.models import Case, CaseStatus, Relationship, Sex, Vulnerability
 from casework.dates import parse_birth, parse_date
 from casework.db import MoneyError, to_money, utcnow
 from casework.extensions import db
@@ -310,6 +311,8 @@ def _import_persons(data, result, allowed_programme_ids, today, progress):
     result.persons = sum(len(m) for m in new_cases.values())
     if result.dry_run or not new_cases:
         return
+    if progress is not None:
+        progress.total = result.persons
     _write_persons(new_cases, programmes, progress)
 
 
@@ -322,53 +325,59 @@ def _reference_counters(keys_by_programme_year) -> dict[tuple[int, int], int]:
     return counters
 
 
+def _allocate_ids(table: str, n: int) -> list[int]:
+    """Ids for n new rows: from the table's sequence on PostgreSQL, after the largest id on SQLite
+    (whose single writer makes that safe: a concurrent write would fail the transaction, not collide)."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                                      "FROM generate_series(1, :n)"), {"n": n}).scalars())
+    start = (conn.execute(text(f"SELECT MAX(id) FROM {table}")).scalar() or 0) + 1
+    return list(range(start, start + n))
+
+
+CASE_TABLE_COLUMNS = ["id", "reference", "legacy_reference", "programme_id", "sending_country", "arrival_date",
+                "municipality", "caseworker_id", "status", "notes", "created_at", "updated_at", "version"]
+PERSON_TABLE_COLUMNS = ["id", "case_id", "family_name", "given_name", "sex", "birth_year", "birth_date", "nationality",
+                  "relationship", "travelled", "created_at", "updated_at", "version"]
+
+
 def _write_persons(new_cases: dict, programmes: dict, progress) -> None:
+    """Bulk writes through the driver (executemany, COPY on PostgreSQL): the file's rows are
+    validated already, and an import of a hundred thousand rows must not take minutes."""
     now = utcnow()
     by_id = {p.id: p for p in programmes.values()}
     years = {(by_id[pid], (members[0]["arrival_date"] or now.date()).year)
              for (pid, _ref), members in new_cases.items()}
     counters = _reference_counters(years)
     items = list(new_cases.items())
-    cases_table, persons_table = Case.__table__, Person.__table__
-    for start in range(0, len(items), BATCH):
-        chunk = items[start:start + BATCH]
-        case_rows = []
+    case_ids = iter(_allocate_ids("cases", len(items)))
+    person_ids = iter(_allocate_ids("persons", sum(len(m) for _k, m in items)))
+    for start in range(0, len(items), BATCH * 10):
+        chunk = items[start:start + BATCH * 10]
+        case_rows, person_rows, vulnerability_rows = [], [], []
         for (programme_id, case_ref), members in chunk:
             first = members[0]
             arrival = first["arrival_date"]
             programme = by_id[programme_id]
             year = (arrival or now.date()).year
             counters[(programme_id, year)] += 1
-            case_rows.append({
-                "reference": f"{programme.code}-{year}-{counters[(programme_id, year)]:04d}",
-                "legacy_reference": case_ref, "programme_id": programme_id,
-                "sending_country": next((m["sending_country"] for m in members if m["sending_country"]), None),
-                "arrival_date": arrival,
-                "municipality": next((m["municipality"] for m in members if m["municipality"]), None),
-                "caseworker_id": None,
-                "status": (CaseStatus.ARRIVED if arrival else CaseStatus.REFERRED).value,
-                "notes": "", "created_at": now, "updated_at": now, "version": 1,
-            })
-        ids = db.session.execute(
-            insert(cases_table).returning(cases_table.c.id, sort_by_parameter_order=True), case_rows
-        ).scalars().all()
-        person_rows, person_codes = [], []
-        for case_id, (_key, members) in zip(ids, chunk):
+            case_id = next(case_ids)
+            case_rows.append((
+                case_id, f"{programme.code}-{year}-{counters[(programme_id, year)]:04d}", case_ref, programme_id,
+                next((m["sending_country"] for m in members if m["sending_country"]), None), arrival,
+                next((m["municipality"] for m in members if m["municipality"]), None), None,
+                (CaseStatus.ARRIVED if arrival else CaseStatus.REFERRED).value, "", now, now, 1))
             for m in members:
-                person_rows.append({
-                    "case_id": case_id, "family_name": m["family_name"], "given_name": m["given_name"],
-                    "sex": m["sex"].value, "birth_year": m["birth_year"], "birth_date": m["birth_date"],
-                    "nationality": m["nationality"], "relationship": m["relationship"].value,
-                    "travelled": m["travelled"], "created_at": now, "updated_at": now, "version": 1,
-                })
-                person_codes.append(m["vulnerabilities"])
-        person_ids = db.session.execute(
-            insert(persons_table).returning(persons_table.c.id, sort_by_parameter_order=True), person_rows
-        ).scalars().all()
-        vulnerability_rows = [{"person_id": pid, "code": code.value}
-                              for pid, codes in zip(person_ids, person_codes) for code in codes]
-        if vulnerability_rows:
-            db.session.execute(insert(PersonVulnerability.__table__), vulnerability_rows)
+                person_id = next(person_ids)
+                person_rows.append((person_id, case_id, m["family_name"], m["given_name"], m["sex"].value,
+                                    m["birth_year"], m["birth_date"], m["nationality"], m["relationship"].value,
+                                    m["travelled"], now, now, 1))
+                vulnerability_rows += [(person_id, code.value) for code in m["vulnerabilities"]]
+        conn = db.session.connection()
+        bulk_insert(conn, "cases", CASE_TABLE_COLUMNS, case_rows)
+        bulk_insert(conn, "persons", PERSON_TABLE_COLUMNS, person_rows)
+        bulk_insert(conn, "person_vulnerabilities", ["person_id", "code"], vulnerability_rows)
         if progress:
             progress.advance(len(person_rows))
 
@@ -479,6 +488,8 @@ def _import_grants(data, result, allowed_programme_ids, today, progress):
     result.skipped = len(rows) - len(new)
     result.grants = len(new)
     if not result.dry_run and new:
+        if progress is not None:
+            progress.total = len(new)
         _write_grants(new, progress)
 
 

@@ -34,9 +34,16 @@ def upgrade():
     )
     with op.batch_alter_table('import_batches', schema=None) as batch_op:
         batch_op.create_index('ix_import_batches_kind_checksum', ['kind', 'checksum'], unique=False)
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_arrival_date_id', ['arrival_date', 'id', 'programme_id'], unique=False)
+        batch_op.create_index('ix_cases_programme_municipality_arrival',
+                              ['programme_id', 'municipality', 'arrival_date', 'id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_programme_municipality_arrival')
+        batch_op.drop_index('ix_cases_arrival_date_id')
     with op.batch_alter_table('import_batches', schema=None) as batch_op:
         batch_op.drop_index('ix_import_batches_kind_checksum')
     op.drop_table('import_batches')

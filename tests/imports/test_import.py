@@ -76,6 +76,21 @@ def test_hand_written_files_import_and_report_totals_match(runner, office, tmp_p
     assert _figures(office.ch.id, date(2012, 1, 1), date(2012, 12, 31)) == (1, 1, 1, Decimal("500.00"),
                                                                            Decimal("500.00"))
 
+    # The figures engine of the donor reports gives the same totals.
+    from casework.reports.engine import compute_figures
+    from casework.reports.periods import Period
+
+    figures = compute_figures(office.ch, Period(date(2002, 7, 1), date(2011, 12, 31)))
+    assert (figures.cases, figures.persons) == (3, 7)
+    assert figures.by_sex == {"F": 4, "M": 3, "X": 0}  # Jelena, Ana, Љиљана, Marko, Ђорђе + the fixture's couple
+    assert figures.by_age_group == {"0-17": 2, "18-59": 5, "60+": 0}  # the grandfather did not travel
+    assert figures.by_vulnerability == {"medical": 2, "single_parent": 1}
+    assert (figures.grants["approved_count"], figures.grants["approved_amount"]) == (2, Decimal("3500.50"))
+    assert (figures.grants["rejected_count"], figures.grants["disbursed_amount"]) == (1, Decimal("2000.00"))
+    # Pending at the period's end: the education grant, and the 2012 grant (the file gives no
+    # proposal date, so nothing says it was not yet proposed by then).
+    assert figures.grants["pending_count"] == 2
+
     case = db.session.scalar(select(Case).where(Case.legacy_reference == "CH/2004/007"))
     assert case.reference == "AVR-CH-2004-0001" and case.municipality == "Kraljevo"
     assert [(p.family_name, p.given_name, p.birth_year, p.birth_date) for p in case.persons] == [

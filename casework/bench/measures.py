@@ -1,0 +1,241 @@
+"""The built-in measurements: case list, queries per page, import, export, reports, search."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+
+from flask import render_template_string
+from sqlalchemy import func, select, text
+
+from casework.bench import NotAvailable, measurement
+from casework.bench.runner import median_time, p95
+
+
+def _late_page(bench) -> int:
+    per_page = bench.app.config["CASES_PER_PAGE"]
+    return max(2, min(1000, bench.scale // per_page * 4 // 5))
+
+
+def case_list_urls(bench) -> dict[str, str]:
+    return {
+        "first": "/cases/",
+        "late": f"/cases/?page={_late_page(bench)}",
+        "filtered": "/cases/?programme=SYN-DE&status=closed&municipality=Ni%C5%A1&sort=arrival_desc",
+    }
+
+
+@measurement("case_list")
+def case_list(bench) -> dict:
+    runs = bench.options.runs
+    samples, per_url = [], {}
+    for name, url in case_list_urls(bench).items():
+        timings = bench.timed(url, runs)
+        per_url[name] = round(p95(timings), 1)
+        samples += timings
+    trivial = bench.timed("/bench/trivial", runs * 3)
+    list_p95, trivial_p95 = p95(samples), p95(trivial)
+    return {"case_list_p95_ms": round(list_p95, 1), "case_list_p95_ms_by_page": per_url,
+            "trivial_page_p95_ms": round(trivial_p95, 1),
+            "case_list_vs_trivial": round(list_p95 / trivial_p95, 2)}
+
+
+def _case_with_family(size: int):
+    from casework.cases.models import Person
+    from casework.extensions import db
+
+    return db.session.scalar(select(Person.case_id).group_by(Person.case_id)
+                             .having(func.count() == size).limit(1))
+
+
+@measurement("queries_per_page")
+def queries_per_page(bench) -> dict:
+    out = {}
+    urls = case_list_urls(bench)
+    with bench.config(CASES_PER_PAGE=10):
+        small = bench.queries(urls["first"])
+    with bench.config(CASES_PER_PAGE=100):
+        large = bench.queries(urls["first"])
+    out["queries_case_list"] = bench.queries(urls["first"])
+    out["queries_case_list_late"] = bench.queries(urls["late"])
+    out["queries_case_list_filtered"] = bench.queries(urls["filtered"])
+    out["queries_case_list_10_vs_100_rows"] = [small, large]
+    single, eight = _case_with_family(1), _case_with_family(8)
+    out["queries_case_page"] = bench.queries(f"/cases/{eight or single}")
+    out["queries_case_page_family_1_vs_8"] = [bench.queries(f"/cases/{single}"),
+                                              bench.queries(f"/cases/{eight}") if eight else None]
+    report = _report_url(bench)
+    out["queries_report_page"] = bench.queries(report) if report else "n/a: reports not present"
+    counts = [v for v in (out["queries_case_list"], out["queries_case_list_late"], out["queries_case_list_filtered"],
+                          out["queries_case_page"], out["queries_report_page"]) if isinstance(v, int)]
+    out["queries_per_page"] = max(counts)
+    out["queries_grow_with_page_size"] = small != large
+    out["queries_grow_with_family_size"] = (out["queries_case_page_family_1_vs_8"][0]
+                                            != out["queries_case_page_family_1_vs_8"][1])
+    return out
+
+
+REPORT_PROGRAMME, REPORT_YEAR = "SYN-CH", 2010
+
+
+def _report_url(bench):
+    if importlib.util.find_spec("casework.reports.views") is None:
+        return None
+    return f"/reports/?programme={REPORT_PROGRAMME}&period={REPORT_YEAR}"
+
+
+@measurement("report_vs_sql")
+def report_vs_sql(bench) -> dict:
+    if importlib.util.find_spec("casework.reports.engine") is None:
+        raise NotAvailable("n/a: engine not present")
+    from casework.bench.report_sql import hand_figures
+    from casework.extensions import db
+    from casework.programmes.models import Programme
+    from casework.reports.engine import compute_figures
+    from casework.reports.periods import parse_period
+
+    programme = db.session.scalar(select(Programme).where(Programme.code == REPORT_PROGRAMME))
+    period = parse_period(str(REPORT_YEAR))
+    figures = compute_figures(programme, period)
+    hand = hand_figures(db.session.connection(), programme.id, period.start, period.end, programme.start_date)
+    if (figures.cases, figures.persons) != (hand["cases"][0][0], hand["persons"][0][0]):
+        raise RuntimeError("the figures engine and the hand-written SQL disagree")
+    runs = 7
+    engine_s = median_time(lambda: compute_figures(programme, period), runs)
+    sql_s = median_time(lambda: hand_figures(db.session.connection(), programme.id, period.start, period.end,
+                                             programme.start_date), runs)
+    return {"report_cases": figures.cases, "report_persons": figures.persons,
+            "report_engine_ms": round(engine_s * 1000, 1), "report_sql_ms": round(sql_s * 1000, 1),
+            "report_vs_sql": round(engine_s / sql_s, 2)}
+
+
+@measurement("search")
+def search(bench) -> dict:
+    hook = bench.app.extensions.get("bench_search")
+    if hook is None:
+        raise NotAvailable("n/a: search not present")
+    return hook(bench)
+
+
+# --- import ---------------------------------------------------------------------------
+
+def persons_file(rows: int, seed: int = 5) -> tuple[bytes, list[list[str]]]:
+    rng = random.Random(seed)
+    header = ["case_ref", "programme", "family_name", "given_name", "sex", "date_of_birth", "relationship",
+              "arrival_date", "municipality", "travelled", "vulnerabilities", "nationality", "sending_country"]
+    out, case_no = [], 0
+    while len(out) < rows:
+        case_no += 1
+        size = min(rng.choice([1, 1, 2, 3, 4, 5]), rows - len(out))
+        arrival = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(2003, 2020)}"
+        for i in range(size):
+            out.append([f"BENCH/{case_no:06d}", "SYN-CH", "Petrović", rng.choice(["Marko", "Ana", "Đorđe"]),
+                        rng.choice("FM"), str(rng.randint(1940, 2002)) if rng.random() < 0.3 else
+                        f"{rng.randint(1940, 2002)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                        "principal" if i == 0 else "child", arrival, "Niš", "" if rng.random() < 0.9 else "no",
+                        "medical" if rng.random() < 0.05 else "", "RS", "CH"])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(out)
+    return buffer.getvalue().encode("utf-8"), out
+
+
+def _raw_insert(rows: list[list[str]]) -> None:
+    """The same rows written with a plain executemany: the floor an import cannot beat."""
+    from casework.dates import parse_birth, parse_date
+    from casework.extensions import db
+    from casework.programmes.models import Programme
+
+    conn = db.session.connection()
+    raw = conn.connection.dbapi_connection
+    programme_id = db.session.scalar(select(Programme.id).where(Programme.code == "SYN-CH"))
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    case_id = (conn.execute(text("SELECT MAX(id) FROM cases")).scalar() or 0) + 1
+    person_id = (conn.execute(text("SELECT MAX(id) FROM persons")).scalar() or 0) + 1
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    cases, persons, ids = [], [], {}
+    for row in rows:
+        if row[0] not in ids:
+            ids[row[0]] = case_id
+            arrival = parse_date(row[7]).isoformat()
+            cases.append((case_id, f"BENCH-{case_id}", row[0], programme_id, "CH", arrival, row[8], "arrived", "",
+                          now, now, 1))
+            case_id += 1
+        year, born = parse_birth(row[5])
+        persons.append((person_id, ids[row[0]], row[2], row[3], row[4], year, born.isoformat() if born else None,
+                        row[11], row[6], row[9] != "no", now, now, 1))
+        person_id += 1
+    cursor = raw.cursor()
+    cursor.executemany(
+        "INSERT INTO cases (id, reference, legacy_reference, programme_id, sending_country, arrival_date, "
+        "municipality, status, notes, created_at, updated_at, version) VALUES (" + ", ".join([mark] * 12) + ")",
+        cases)
+    cursor.executemany(
+        "INSERT INTO persons (id, case_id, family_name, given_name, sex, birth_year, birth_date, nationality, "
+        "relationship, travelled, created_at, updated_at, version) VALUES (" + ", ".join([mark] * 13) + ")",
+        persons)
+    cursor.close()
+
+
+@measurement("import")
+def import_speed(bench) -> dict:
+    from casework.extensions import db
+    from casework.imports.services import import_file
+
+    n = bench.options.import_rows
+    data, rows = persons_file(n)
+    db.session.rollback()
+    started = time.perf_counter()
+    result = import_file("persons", data, "bench.csv")
+    import_s = time.perf_counter() - started
+    db.session.rollback()
+    if result.errors or result.persons != n:
+        raise RuntimeError(f"benchmark import failed: {result.errors[:3]}")
+    started = time.perf_counter()
+    _raw_insert(rows)
+    raw_s = time.perf_counter() - started
+    db.session.rollback()
+    return {"import_rows": n, "import_s": round(import_s, 2), "import_raw_s": round(raw_s, 2),
+            "import_rows_per_s": round(n / import_s), "import_vs_raw": round(raw_s / import_s, 2)}
+
+
+# --- export ---------------------------------------------------------------------------
+
+@measurement("export")
+def export_memory(bench) -> dict:
+    out = {}
+    for fmt in ("csv", "xlsx"):
+        probe = subprocess.run(
+            [sys.executable, "-m", "casework.bench.export_probe", bench.url, fmt],
+            capture_output=True, text=True, check=False,
+            env={**os.environ, "CASEWORK_INSTANCE_PATH": bench.app.instance_path})
+        if probe.returncode != 0:
+            raise RuntimeError(f"export probe failed: {probe.stderr[-500:]}")
+        figures = json.loads(probe.stdout.strip().splitlines()[-1])
+        out[f"export_{fmt}_peak_mb"] = figures["peak_mb"]
+        out[f"export_{fmt}_rows"] = figures["rows"]
+        out[f"export_{fmt}_s"] = figures["seconds"]
+    out["export_peak_mb"] = max(out["export_csv_peak_mb"], out["export_xlsx_peak_mb"])
+    return out
+
+
+def register_trivial_page(app) -> None:
+    """A logged-in page that renders the layout and nothing else: the yardstick for ratios."""
+    from casework.auth.permissions import login_required_any
+
+    @login_required_any
+    def trivial():
+        return render_template_string('{% extends "base.html" %}{% block content %}ok{% endblock %}')
+
+    app.add_url_rule("/bench/trivial", "bench_trivial", trivial)
+
+
+__all__ = ["persons_file", "register_trivial_page", "date"]

@@ -1,0 +1,26 @@
+"""The benchmark runs end to end at a tiny scale, so it cannot rot (the real run is `make bench`)."""
+from __future__ import annotations
+
+import json
+
+from casework.bench.runner import main
+
+
+def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("CASEWORK_BENCH_DATABASE_URL", raising=False)
+    output = tmp_path / "bench-results.json"
+    args = ["--scale", "400", "--import-rows", "200", "--runs", "2", "--cache-dir", str(tmp_path / "cache"),
+            "--output", str(output)]
+    assert main(args) == 0
+    results = json.loads(output.read_text())["sqlite"]
+    for key in ("case_list_p95_ms", "case_list_vs_trivial", "queries_per_page", "queries_grow_with_page_size",
+                "queries_grow_with_family_size", "import_rows_per_s", "import_vs_raw", "export_peak_mb"):
+        assert key in results, key
+    assert results["scale_cases"] == 400 and results["import_rows"] == 200
+    assert results["export_csv_rows"] >= 400
+    assert results["queries_grow_with_page_size"] is False
+    assert isinstance(results["report_vs_sql"], float) and results["report_cases"] > 0
+    assert isinstance(results["queries_report_page"], int)
+    assert "case_list_vs_trivial" in capsys.readouterr().out
+    # The synthetic database is built once and reused.
+    assert main(args) == 0
