@@ -77,11 +77,18 @@ def index():
             arrived_to=form.arrived_to.date,
             sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
         )
-    page = case_list(current_user, filters, page=form.page.data or 1 if not form.page.errors else 1,
-                     per_page=current_app_per_page())
+    page_number = form.page.data or 1 if not form.page.errors else 1
+    query = (request.args.get("q") or "").strip()
+    if query:
+        from casework.search.services import search_cases
+
+        page = search_cases(current_user, query, filters, page=page_number, per_page=current_app_per_page())
+    else:
+        page = case_list(current_user, filters, page=page_number, per_page=current_app_per_page())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("cases/index.html", form=form, page=page, args=args,
-                           status_labels=STATUS_LABELS, municipalities=municipalities(current_user))
+                           status_labels=STATUS_LABELS, municipalities=municipalities(current_user),
+                           query=query)
 
 
 def current_app_per_page() -> int:
