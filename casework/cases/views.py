@@ -25,6 +25,7 @@ from casework.cases.queries import SORTS, CaseFilters, case_list, get_case_or_40
 from casework.errors import Conflict, DomainError
 from casework.extensions import db
 from casework.forms import apply_domain_error
+from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -57,6 +58,11 @@ def _person_data(fields) -> services.PersonData:
         travelled=fields.travelled.data,
         vulnerabilities=fields.vulnerabilities.data or [],
     )
+
+
+def _duplicates(members, programmes, exclude_case_id=None):
+    """Likely duplicates of the members being saved, with the caseworker's decisions from the form."""
+    return check_members(members, [p.id for p in programmes], request.form, exclude_case_id=exclude_case_id)
 
 
 @bp.route("/")
@@ -127,6 +133,9 @@ def new():
         if programme is None:
             abort(404)
         members = [_person_data(e.form) for e in form.members.entries if not e.form.remove.data]
+        duplicates = _duplicates(members, programmes)
+        if undecided(duplicates):
+            return render_template("cases/new.html", form=form, duplicates=duplicates)
         try:
             case = services.register_case(
                 programme,
@@ -141,6 +150,7 @@ def new():
                 members,
                 actor=current_user,
             )
+            link_returned_again(case.persons, duplicates, actor=current_user)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -284,9 +294,16 @@ def _person_form_for(person: Person | None) -> PersonForm:
 def add_person(case_id: int):
     case = _editable_case(case_id)
     form = _person_form_for(None)
+    duplicates = []
     if form.validate_on_submit():
+        data = _person_data(form)
+        duplicates = _duplicates([data], programmes_for(current_user), exclude_case_id=case.id)
+        if undecided(duplicates):
+            return render_template("cases/person_form.html", form=form, case=case, person=None,
+                                   duplicates=duplicates)
         try:
-            person = services.add_person(case, _person_data(form), actor=current_user)
+            person = services.add_person(case, data, actor=current_user)
+            link_returned_again([person], duplicates, actor=current_user)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

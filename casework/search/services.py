@@ -148,3 +148,56 @@ def likely_duplicates(family_name: str, given_name: str, birth_year: int | None,
     found = [p for p in db.session.scalars(stmt)
              if birth_year is None or birth_compatible(birth_year, birth_date, p.birth_year, p.birth_date)]
     return found[:limit]
+
+
+@dataclass
+class MemberDuplicates:
+    """The likely duplicates of one member of a form, and what the caseworker decided."""
+    index: int
+    name: str
+    candidates: list
+    decision: str | None  # None (not decided yet), "different" or the id of the earlier person
+
+    @property
+    def field(self) -> str:
+        return f"duplicate-{self.index}"
+
+
+def check_members(members, programme_ids, decisions: dict, exclude_case_id: int | None = None,
+                  first_index: int = 0) -> list[MemberDuplicates]:
+    """Likely duplicates per member (PersonData); decisions maps a field name to what was chosen.
+
+    A decision naming a person who is not among the candidates counts as no decision.
+    """
+    out = []
+    for index, member in enumerate(members, start=first_index):
+        candidates = likely_duplicates(member.family_name, member.given_name, member.birth_year, member.birth_date,
+                                       programme_ids, exclude_case_id=exclude_case_id)
+        if not candidates:
+            continue
+        entry = MemberDuplicates(index, f"{member.given_name} {member.family_name}", candidates, None)
+        chosen = (decisions.get(entry.field) or "").strip()
+        if chosen == "different" or chosen in {str(p.id) for p in candidates}:
+            entry.decision = chosen
+        out.append(entry)
+    return out
+
+
+def undecided(entries: list[MemberDuplicates]) -> bool:
+    return any(e.decision is None for e in entries)
+
+
+def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=None, first_index: int = 0) -> None:
+    """Record, for each member the caseworker identified, the earlier person they are ("returned again")."""
+    from casework.audit.services import record
+
+    for entry in entries:
+        if entry.decision in (None, "different"):
+            continue
+        person = persons[entry.index - first_index]
+        earlier = next(p for p in entry.candidates if str(p.id) == entry.decision)
+        person.returned_from_person_id = earlier.id
+        db.session.flush()
+        record("person_returned_again", user=actor, entity=person, programme_id=person.case.programme_id,
+               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference},
+               summary=person.case.reference)
