@@ -60,6 +60,7 @@ class Case(Base):
         Index("ix_cases_programme_arrival", "programme_id", "arrival_date"),
         Index("ix_cases_programme_status", "programme_id", "status"),
         Index("ix_cases_programme_municipality", "programme_id", "municipality"),
+        Index("ix_cases_legacy_reference", "legacy_reference"),
         CheckConstraint(
             "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
             " OR (status NOT IN ('referred', 'withdrawn') AND arrival_date IS NOT NULL)",

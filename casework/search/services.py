@@ -201,3 +201,32 @@ def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=No
         record("person_returned_again", user=actor, entity=person, programme_id=person.case.programme_id,
                changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference},
                summary=person.case.reference)
+
+
+def rekey_persons(batch: int = 5000) -> int:
+    """Recompute stored search keys for every person whose key differs; for bulk paths and repairs."""
+    from sqlalchemy import bindparam, update
+
+    from casework.search.normalize import search_key_given_first
+
+    table = Person.__table__
+    changed, last_id = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(table.c.id, table.c.family_name, table.c.given_name, table.c.search_key,
+                   table.c.search_key_given_first)
+            .where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
+        if not rows:
+            return changed
+        updates = []
+        for row in rows:
+            key, key2 = search_key(row.family_name, row.given_name), search_key_given_first(row.family_name,
+                                                                                            row.given_name)
+            if (key, key2) != (row.search_key, row.search_key_given_first):
+                updates.append({"pid": row.id, "key": key, "key2": key2})
+        if updates:
+            db.session.execute(update(table).where(table.c.id == bindparam("pid"))
+                               .values(search_key=bindparam("key"), search_key_given_first=bindparam("key2")),
+                               updates)
+            changed += len(updates)
+        last_id = rows[-1].id

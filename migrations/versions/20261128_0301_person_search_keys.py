@@ -1,4 +1,4 @@
-"""Person search keys (normalised names), birth indexes, and "returned again" links.
+"""Person search keys (normalised names), birth and legacy reference indexes, "returned again" links.
 
 Revision ID: 0301
 Revises: 0401
@@ -54,9 +54,13 @@ def upgrade():
         batch_op.create_index('ix_persons_birth_year', ['birth_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_persons_returned_from_person_id'), ['returned_from_person_id'],
                               unique=False)
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_legacy_reference', ['legacy_reference'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_legacy_reference')
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_persons_returned_from_person_id'))
         batch_op.drop_index('ix_persons_birth_year')
