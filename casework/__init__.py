@@ -58,7 +58,7 @@ DOMAINS = [
     "casework.admin.views",
     "casework.reports.views",
     "casework.imports.views",
-    "casework.search.cli",
+    "casework.search.views",
 ]
 
 

@@ -32,7 +32,3 @@ def search_rekey():
     changed = rekey_persons()
     db.session.commit()
     click.echo(f"{changed:,} persons had their search keys recomputed.")
-
-
-def init_app(app):
-    app.extensions["cli_groups"].append(search_cli)

@@ -59,6 +59,11 @@ def test_returned_again_links_the_new_person_to_the_earlier_one(office, client, 
     new = db.session.scalar(select(Person).where(Person.given_name == "Dragan", Person.id != dragan.id))
     assert new.returned_from_person_id == dragan.id
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person_returned_again")) is not None
+    # Both case pages link to each other.
+    page = client.get(f"/cases/{new.case_id}").get_data(as_text=True)
+    assert "returned before as" in page and f'href="/cases/{dragan.case_id}"' in page
+    page = client.get(f"/cases/{dragan.case_id}").get_data(as_text=True)
+    assert "returned again as" in page and f'href="/cases/{new.case_id}"' in page
 
 
 def test_different_person_registers_without_a_link(office, client, auth):
