@@ -60,6 +60,7 @@ DOMAINS = [
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",
+    "casework.search.views",
 ]
 
 

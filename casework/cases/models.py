@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy import orm
+from sqlalchemy import event, orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow
@@ -63,6 +63,7 @@ class Case(Base):
         # The case list's default sort at scale; with programme_id, a late page is read from the index alone.
         Index("ix_cases_arrival_date_id", "arrival_date", "id", "programme_id"),
         Index("ix_cases_programme_municipality_arrival", "programme_id", "municipality", "arrival_date", "id"),
+        Index("ix_cases_legacy_reference", "legacy_reference"),
         CheckConstraint(
             "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
             " OR (status NOT IN ('referred', 'withdrawn') AND arrival_date IS NOT NULL)",
@@ -102,6 +103,20 @@ class Case(Base):
         return f"<Case {self.reference}>"
 
 
+def _family_first_key(context) -> str:
+    from casework.search.normalize import search_key
+
+    params = context.get_current_parameters()
+    return search_key(params.get("family_name"), params.get("given_name"))
+
+
+def _given_first_key(context) -> str:
+    from casework.search.normalize import search_key_given_first
+
+    params = context.get_current_parameters()
+    return search_key_given_first(params.get("family_name"), params.get("given_name"))
+
+
 class Person(Base):
     __tablename__ = "persons"
     __table_args__ = (
@@ -114,6 +129,10 @@ class Person(Base):
             postgresql_where=text("relationship = 'principal'"),
         ),
         CheckConstraint("birth_year BETWEEN 1890 AND 2200", name="birth_year_plausible"),
+        Index("ix_persons_search_key", "search_key"),
+        Index("ix_persons_search_key_given_first", "search_key_given_first"),
+        Index("ix_persons_birth_date", "birth_date"),
+        Index("ix_persons_birth_year", "birth_year"),
     )
 
     # The column "relationship" shadows orm.relationship() inside this class body.
@@ -129,6 +148,12 @@ class Person(Base):
     nationality: Mapped[str | None] = mapped_column(String(3))
     relationship: Mapped[Relationship] = mapped_column(enum_type(Relationship, "relationship"))
     travelled: Mapped[bool] = mapped_column(default=True)
+    # Normalised names (casework.search.normalize), filled on every insert, Core or ORM.
+    search_key: Mapped[str] = mapped_column(String(220), default=_family_first_key)
+    search_key_given_first: Mapped[str] = mapped_column(String(220), default=_given_first_key)
+    # "Returned again": this person is the same individual as an earlier case's person.
+    returned_from_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -172,3 +197,12 @@ class PersonVulnerability(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[Vulnerability] = mapped_column(enum_type(Vulnerability, "vulnerability"), primary_key=True)
+
+
+@event.listens_for(Person, "before_update")
+def _refresh_search_keys(mapper, connection, person: Person) -> None:
+    """Names edited through the ORM get fresh keys in the same UPDATE."""
+    from casework.search.normalize import search_key, search_key_given_first
+
+    person.search_key = search_key(person.family_name, person.given_name)
+    person.search_key_given_first = search_key_given_first(person.family_name, person.given_name)

@@ -25,6 +25,7 @@ from casework.cases.queries import SORTS, CaseFilters, case_list, get_case_or_40
 from casework.errors import Conflict, DomainError
 from casework.extensions import db
 from casework.forms import apply_domain_error
+from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -59,6 +60,11 @@ def _person_data(fields) -> services.PersonData:
     )
 
 
+def _duplicates(members, programmes, exclude_case_id=None):
+    """Likely duplicates of the members being saved, with the caseworker's decisions from the form."""
+    return check_members(members, [p.id for p in programmes], request.form, exclude_case_id=exclude_case_id)
+
+
 @bp.route("/")
 @roles_required(*CASE_ROLES)
 def index():
@@ -77,12 +83,19 @@ def index():
             arrived_to=form.arrived_to.date,
             sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
         )
-    page = case_list(current_user, filters, page=form.page.data or 1 if not form.page.errors else 1,
-                     per_page=current_app_per_page())
+    page_number = form.page.data or 1 if not form.page.errors else 1
+    query = (request.args.get("q") or "").strip()
+    if query:
+        from casework.search.services import search_cases
+
+        page = search_cases(current_user, query, filters, page=page_number, per_page=current_app_per_page())
+    else:
+        page = case_list(current_user, filters, page=page_number, per_page=current_app_per_page())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once, not per row
     return render_template("cases/index.html", form=form, page=page, args=args,
-                           status_labels=labels, municipalities=municipalities(current_user))
+                           status_labels=labels, municipalities=municipalities(current_user),
+                           query=query)
 
 
 def current_app_per_page() -> int:
@@ -121,6 +134,9 @@ def new():
         if programme is None:
             abort(404)
         members = [_person_data(e.form) for e in form.members.entries if not e.form.remove.data]
+        duplicates = _duplicates(members, programmes)
+        if undecided(duplicates):
+            return render_template("cases/new.html", form=form, duplicates=duplicates)
         try:
             case = services.register_case(
                 programme,
@@ -135,6 +151,7 @@ def new():
                 members,
                 actor=current_user,
             )
+            link_returned_again(case.persons, duplicates, actor=current_user)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -280,9 +297,16 @@ def _person_form_for(person: Person | None) -> PersonForm:
 def add_person(case_id: int):
     case = _editable_case(case_id)
     form = _person_form_for(None)
+    duplicates = []
     if form.validate_on_submit():
+        data = _person_data(form)
+        duplicates = _duplicates([data], programmes_for(current_user), exclude_case_id=case.id)
+        if undecided(duplicates):
+            return render_template("cases/person_form.html", form=form, case=case, person=None,
+                                   duplicates=duplicates)
         try:
-            person = services.add_person(case, _person_data(form), actor=current_user)
+            person = services.add_person(case, data, actor=current_user)
+            link_returned_again([person], duplicates, actor=current_user)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

@@ -24,6 +24,7 @@ from casework.demo.data import (
 from casework.errors import DomainError
 from casework.extensions import db
 from casework.programmes.models import Programme
+from casework.search.normalize import search_key, search_key_given_first
 
 PROGRAMMES = [  # code, name, donor, currency, start, decision authority, share of cases
     ("SYN-CH", "Synthetic return programme from Switzerland", "Synthetic donor CH", "CHF", date(2002, 7, 1), "donor", 30),
@@ -39,7 +40,8 @@ CATEGORIES = ["business", "housing", "education", "medical", "household", "cash_
 CASE_COLUMNS = ["id", "reference", "legacy_reference", "programme_id", "sending_country", "arrival_date",
                 "municipality", "caseworker_id", "status", "notes", "created_at", "updated_at", "version"]
 PERSON_COLUMNS = ["id", "case_id", "family_name", "given_name", "sex", "birth_year", "birth_date", "nationality",
-                  "relationship", "travelled", "created_at", "updated_at", "version"]
+                  "relationship", "travelled", "created_at", "updated_at", "version", "search_key",
+                  "search_key_given_first"]
 GRANT_COLUMNS = ["id", "case_id", "person_id", "category", "plan", "requested_amount", "status", "approved_amount",
                  "decided_on", "legacy_reference", "created_at", "updated_at", "version"]
 DECISION_COLUMNS = ["grant_id", "step", "outcome", "amount", "reason", "decided_at", "authority_reference"]
@@ -147,9 +149,11 @@ def _one_case(rng, programme, ids, counters, rows, now) -> None:
                                                           ref_day)
         person_id = ids["persons"]
         ids["persons"] += 1
-        rows["persons"].append((person_id, case_id, family, rng.choice(names), sex, birth_year, birth_date,
+        given = rng.choice(names)
+        rows["persons"].append((person_id, case_id, family, given, sex, birth_year, birth_date,
                                 "RS" if rng.random() < 0.8 else "XK", relationship,
-                                index == 0 or rng.random() > 0.04, created, created, 1))
+                                index == 0 or rng.random() > 0.04, created, created, 1,
+                                search_key(family, given), search_key_given_first(family, given)))
         if age >= 60:
             rows["vulns"].append((person_id, "older_person"))
         elif rng.random() < 0.06:

@@ -36,6 +36,8 @@ def _run(kind: str, path: str, dry_run: bool, errors_path: str | None) -> None:
         db.session.rollback()
         raise CommandError(f"{len(result.errors)} bad rows in {Path(path).name}; nothing was imported.")
     if dry_run:
+        for warning in result.warnings:
+            click.echo(f"Warning: {warning}")
         db.session.rollback()
         click.echo(f"Dry run: {result.summary()} Nothing was written.")
         return

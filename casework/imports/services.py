@@ -76,6 +76,8 @@ class ImportResult:
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     batch_id: int | None = None
+    # Likely duplicates of already recorded persons, found in a dry run: a warning, not an error.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -309,11 +311,28 @@ def _import_persons(data, result, allowed_programme_ids, today, progress):
     result.skipped = sum(len(m) for key, m in cases.items() if key in existing)
     result.cases = len(new_cases)
     result.persons = sum(len(m) for m in new_cases.values())
+    if result.dry_run:
+        result.warnings = _duplicate_warnings(new_cases)
     if result.dry_run or not new_cases:
         return
     if progress is not None:
         progress.total = result.persons
     _write_persons(new_cases, programmes, progress)
+
+
+def _duplicate_warnings(new_cases: dict) -> list[RowError]:
+    """Rows whose person looks already recorded in the same programme (same normalised name, compatible birth)."""
+    from casework.search.services import likely_duplicates
+
+    warnings = []
+    for (programme_id, _ref), members in new_cases.items():
+        for m in members:
+            for earlier in likely_duplicates(m["family_name"], m["given_name"], m["birth_year"], m["birth_date"],
+                                             [programme_id], limit=3):
+                warnings.append(RowError(m["row"], "family_name", _(
+                    "possibly the same person as %(name)s, born %(birth)s, in case %(ref)s",
+                    name=earlier.full_name, birth=earlier.birth_display, ref=earlier.case.reference)))
+    return sorted(warnings, key=lambda w: w.row)
 
 
 def _reference_counters(keys_by_programme_year) -> dict[tuple[int, int], int]:

@@ -1,0 +1,1 @@
+"""Finding people: one name normalisation, search keys, case search and duplicate warnings."""
