@@ -58,6 +58,7 @@ DOMAINS = [
     "casework.admin.views",
     "casework.reports.views",
     "casework.imports.views",
+    "casework.security",
 ]
 
 

@@ -1,6 +1,8 @@
 """Logging in and out."""
 from urllib.parse import urlsplit
 
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -36,6 +38,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         session.clear()
         login_user(user)
+        session["_started"] = int(time.time())  # for the absolute session lifetime
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
 
