@@ -31,7 +31,12 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except services.LoginThrottled as refused:
+            db.session.commit()
+            flash(refused.message, "error")
+            return render_template("auth/login.html", form=form), refused.status
         db.session.commit()
         if user is None:
             flash(_("Wrong username or password."), "error")
