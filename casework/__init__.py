@@ -61,6 +61,7 @@ DOMAINS = [
     "casework.imports.views",
     "casework.cases.export",
     "casework.search.views",
+    "casework.security",
 ]
 
 

@@ -6,3 +6,4 @@ from casework.grants.models import Disbursement, Grant, GrantDecision  # noqa: F
 from casework.programmes.models import Donor, Programme, ProgrammeCap  # noqa: F401
 from casework.reports.models import SubmittedReport  # noqa: F401
 from casework.imports.models import ImportBatch  # noqa: F401
+from casework.auth.lockout import LoginFailure  # noqa: F401

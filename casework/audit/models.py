@@ -32,3 +32,8 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(36))
 
     user: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+from casework.audit import append_only  # noqa: E402
+
+append_only.install(AuditEvent.__table__)

@@ -23,6 +23,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+_COMMON: frozenset[str] | None = None
+
+
+def is_common(password: str) -> bool:
+    """A bundled list of the most used passwords, plus one character repeated."""
+    global _COMMON
+    if _COMMON is None:
+        from pathlib import Path
+
+        text = (Path(__file__).parent / "common_passwords.txt").read_text(encoding="utf-8")
+        _COMMON = frozenset(line.strip().lower() for line in text.splitlines()
+                            if line.strip() and not line.startswith("#"))
+    return password.lower() in _COMMON or len(set(password)) <= 2
+
+
 def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None when it is acceptable."""
     from flask_babel import lazy_gettext as _l
@@ -33,4 +48,6 @@ def password_problem(password: str) -> str | None:
         return str(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
     if "\x00" in password:
         return str(_l("The password contains a character that is not allowed."))
+    if is_common(password):
+        return str(_l("This password is too common; choose another."))
     return None

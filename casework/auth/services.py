@@ -67,14 +67,38 @@ def update_user(user: User, *, role=None, full_name=None, programmes=None, actor
     return user
 
 
+class LoginThrottled(DomainError):
+    """Too many failed logins for this account (status 200) or from this address (429)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The user if the password is right and the account active; always verifies a hash."""
+    """The user if the password is right and the account active; always verifies a hash.
+
+    Raises LoginThrottled while the account is locked or the address is over its limit;
+    the check costs the same time whether or not the account exists."""
+    from flask import has_request_context, request
+
+    from casework.auth import lockout
+
+    ip = request.remote_addr if has_request_context() else None
+    if lockout.address_limited(ip) or lockout.account_locked(username):
+        verify_password(None, password)  # the same work as a real attempt
+        record("login_refused", entity_type="users", summary=username[:64].replace("\x00", ""))
+        if lockout.address_limited(ip):
+            raise LoginThrottled(_("Too many failed logins from this address. Try again later."), 429)
+        raise LoginThrottled(_("Too many failed logins for this account. Try again in 15 minutes."), 200)
     user = find_user(username) if "\x00" not in username else None
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
         record("login_failed", entity_type="users", entity_id=user.id if user else None,
                summary=username[:64].replace("\x00", ""))
+        lockout.record_failure(username, ip)
         return None
+    lockout.clear_failures(username)
     user.last_login_at = utcnow()
     record("login", user=user, entity=user)
     return user

@@ -1,6 +1,8 @@
 """Logging in and out."""
 from urllib.parse import urlsplit
 
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -29,13 +31,19 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except services.LoginThrottled as refused:
+            db.session.commit()
+            flash(refused.message, "error")
+            return render_template("auth/login.html", form=form), refused.status
         db.session.commit()
         if user is None:
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 200
         session.clear()
         login_user(user)
+        session["_started"] = int(time.time())  # for the absolute session lifetime
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
 

@@ -77,7 +77,8 @@ def index():
     if form.validate():
         filters = CaseFilters(
             programme_code=form.programme.data or None,
-            status=CaseStatus(form.status.data) if form.status.data else None,
+            # Optional() lets a blank-looking value past the choice check: treat it as "any".
+            status=CaseStatus(form.status.data) if (form.status.data or "").strip() else None,
             municipality=form.municipality.data or None,
             arrived_from=form.arrived_from.date,
             arrived_to=form.arrived_to.date,

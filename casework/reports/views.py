@@ -33,6 +33,8 @@ class SubmitReportForm(FlaskForm):
 
 
 def _programme_or_404(code):
+    if code and "\x00" in code:  # PostgreSQL refuses NUL in text; no code has one
+        abort(404)
     programme = services.find_programme(code)
     if programme is None or not services.can_see_reports(current_user, programme):
         abort(404)
@@ -163,6 +165,8 @@ def submitted_export(report_id, fmt):
 @roles_required(*services.REPORT_ROLES)
 def totals():
     on = parse_date(request.args.get("on", "")) or date.today()
+    if on.year >= 9999:  # the figures look a day past the end of the period
+        abort(400)
     rows = []
     for programme in services.report_programmes(current_user):
         if programme.start_date <= on:

@@ -1,0 +1,67 @@
+"""HSTS when served over HTTPS, Secure cookies behind HTTPS, and session lifetimes.
+
+A session ends after CASEWORK_IDLE_TIMEOUT seconds without a request and, in any case,
+CASEWORK_ABSOLUTE_TIMEOUT seconds after login.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, request, session
+from flask_login import current_user, logout_user
+
+DEFAULTS = {
+    "CASEWORK_IDLE_TIMEOUT": 30 * 60,
+    "CASEWORK_ABSOLUTE_TIMEOUT": 12 * 60 * 60,
+    "CASEWORK_HSTS_MAX_AGE": 365 * 24 * 60 * 60,
+}
+
+
+def add_security_headers(response):
+    """HSTS over HTTPS and a few more browser restrictions.
+
+    The Content-Security-Policy, nosniff, Referrer-Policy, X-Frame-Options and no-store for
+    logged-in pages come from casework.templating."""
+    headers = response.headers
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        from flask import current_app
+
+        headers.setdefault("Strict-Transport-Security",
+                           f"max-age={current_app.config['CASEWORK_HSTS_MAX_AGE']}; includeSubDomains")
+    return response
+
+
+def enforce_session_lifetime():
+    """Log out a session that has been idle or alive too long; stamp the rest."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    from flask import current_app
+
+    now = int(time.time())
+    started = session.get("_started")
+    seen = session.get("_seen")
+    idle = current_app.config["CASEWORK_IDLE_TIMEOUT"]
+    absolute = current_app.config["CASEWORK_ABSOLUTE_TIMEOUT"]
+    if started is None:
+        session["_started"] = started = now
+    if (seen is not None and now - seen > idle) or now - started > absolute:
+        logout_user()
+        session.clear()
+        from casework.extensions import login_manager
+
+        return login_manager.unauthorized()
+    session["_seen"] = now
+    return None
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.before_request(enforce_session_lifetime)
+    app.after_request(add_security_headers)

@@ -1,0 +1,68 @@
+"""Who may use which route: the expected outcome of every endpoint × method × role.
+
+The matrix test (test_access_matrix.py) fails when app.url_map has an endpoint or method
+that is missing here, so every new route must be given its rule in this table.
+
+Outcomes:
+  ok     served (any 2xx/3xx/400/404 from the view itself, but never 401/403/5xx)
+  login  redirected to the login page
+  403    refused
+  404    the object belongs to another programme, so it does not exist for this user
+"""
+ROLES = ("anonymous", "caseworker_a", "caseworker_b", "supervisor", "donor", "admin")
+
+
+def row(anonymous, caseworker_a, caseworker_b, supervisor, donor, admin):
+    return dict(zip(ROLES, (anonymous, caseworker_a, caseworker_b, supervisor, donor, admin)))
+
+
+EVERYONE = row("ok", "ok", "ok", "ok", "ok", "ok")
+LOGGED_IN = row("login", "ok", "ok", "ok", "ok", "ok")
+STAFF = row("login", "ok", "ok", "ok", "403", "ok")
+# Routes about one case of programme A: a caseworker of programme B must not learn it exists.
+CASE_A = row("login", "ok", "404", "ok", "403", "ok")
+ADMIN = row("login", "403", "403", "403", "403", "ok")
+SUPERVISION = row("login", "403", "403", "ok", "403", "ok")
+REPORTS = row("login", "403", "403", "ok", "ok", "ok")
+
+ACCESS = {
+    ("static", "GET"): EVERYONE,
+    ("dashboard.root", "GET"): EVERYONE,
+    ("dashboard.index", "GET"): LOGGED_IN,
+    ("auth.login", "GET"): EVERYONE,
+    ("auth.login", "POST"): EVERYONE,
+    ("auth.logout", "POST"): LOGGED_IN,
+    ("cases.index", "GET"): STAFF,
+    ("cases.new", "GET"): STAFF,
+    ("cases.new", "POST"): STAFF,
+    ("cases.detail", "GET"): CASE_A,
+    ("cases.edit", "GET"): CASE_A,
+    ("cases.edit", "POST"): CASE_A,
+    ("cases.change_status", "POST"): CASE_A,
+    ("cases.add_person", "GET"): CASE_A,
+    ("cases.add_person", "POST"): CASE_A,
+    ("cases.edit_person", "GET"): CASE_A,
+    ("cases.edit_person", "POST"): CASE_A,
+    ("admin.programmes_index", "GET"): ADMIN,
+    ("admin.programmes_new", "GET"): ADMIN,
+    ("admin.programmes_new", "POST"): ADMIN,
+    ("admin.programmes_edit", "GET"): ADMIN,
+    ("admin.programmes_edit", "POST"): ADMIN,
+    ("admin.programmes_cap", "POST"): ADMIN,
+    ("admin.users_index", "GET"): ADMIN,
+    ("admin.users_new", "GET"): ADMIN,
+    ("admin.users_new", "POST"): ADMIN,
+    ("admin.users_edit", "GET"): ADMIN,
+    ("admin.users_edit", "POST"): ADMIN,
+    ("admin.users_password", "POST"): ADMIN,
+    ("admin.users_deactivate", "POST"): ADMIN,
+    ("imports.index", "GET"): SUPERVISION,
+    ("imports.index", "POST"): SUPERVISION,
+    ("imports.confirm", "POST"): SUPERVISION,
+    ("reports.index", "GET"): REPORTS,
+    ("reports.totals", "GET"): REPORTS,
+    ("reports.export", "GET"): REPORTS,
+    ("reports.submit", "POST"): REPORTS,
+    ("reports.submitted", "GET"): REPORTS,
+    ("reports.submitted_export", "GET"): REPORTS,
+}
