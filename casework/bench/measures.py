@@ -153,6 +153,7 @@ def _raw_insert(rows: list[list[str]]) -> None:
     from casework.dates import parse_birth, parse_date
     from casework.extensions import db
     from casework.programmes.models import Programme
+    from casework.search.normalize import search_key, search_key_given_first
 
     conn = db.session.connection()
     raw = conn.connection.dbapi_connection
@@ -171,7 +172,8 @@ def _raw_insert(rows: list[list[str]]) -> None:
             case_id += 1
         year, born = parse_birth(row[5])
         persons.append((person_id, ids[row[0]], row[2], row[3], row[4], year, born.isoformat() if born else None,
-                        row[11], row[6], row[9] != "no", now, now, 1))
+                        row[11], row[6], row[9] != "no", now, now, 1,
+                        search_key(row[2], row[3]), search_key_given_first(row[2], row[3])))
         person_id += 1
     cursor = raw.cursor()
     cursor.executemany(
@@ -180,7 +182,8 @@ def _raw_insert(rows: list[list[str]]) -> None:
         cases)
     cursor.executemany(
         "INSERT INTO persons (id, case_id, family_name, given_name, sex, birth_year, birth_date, nationality, "
-        "relationship, travelled, created_at, updated_at, version) VALUES (" + ", ".join([mark] * 13) + ")",
+        "relationship, travelled, created_at, updated_at, version, search_key, search_key_given_first) "
+        "VALUES (" + ", ".join([mark] * 15) + ")",
         persons)
     cursor.close()
 

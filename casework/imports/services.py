@@ -357,8 +357,11 @@ def _allocate_ids(table: str, n: int) -> list[int]:
 
 CASE_TABLE_COLUMNS = ["id", "reference", "legacy_reference", "programme_id", "sending_country", "arrival_date",
                 "municipality", "caseworker_id", "status", "notes", "created_at", "updated_at", "version"]
+from casework.search.normalize import search_key, search_key_given_first  # noqa: E402
+
 PERSON_TABLE_COLUMNS = ["id", "case_id", "family_name", "given_name", "sex", "birth_year", "birth_date", "nationality",
-                  "relationship", "travelled", "created_at", "updated_at", "version"]
+                  "relationship", "travelled", "created_at", "updated_at", "version", "search_key",
+                  "search_key_given_first"]
 
 
 def _write_persons(new_cases: dict, programmes: dict, progress) -> None:
@@ -391,7 +394,9 @@ def _write_persons(new_cases: dict, programmes: dict, progress) -> None:
                 person_id = next(person_ids)
                 person_rows.append((person_id, case_id, m["family_name"], m["given_name"], m["sex"].value,
                                     m["birth_year"], m["birth_date"], m["nationality"], m["relationship"].value,
-                                    m["travelled"], now, now, 1))
+                                    m["travelled"], now, now, 1,
+                                    search_key(m["family_name"], m["given_name"]),
+                                    search_key_given_first(m["family_name"], m["given_name"])))
                 vulnerability_rows += [(person_id, code.value) for code in m["vulnerabilities"]]
         conn = db.session.connection()
         bulk_insert(conn, "cases", CASE_TABLE_COLUMNS, case_rows)

@@ -24,8 +24,22 @@ CASE_A = row("login", "ok", "404", "ok", "403", "ok")
 ADMIN = row("login", "403", "403", "403", "403", "ok")
 SUPERVISION = row("login", "403", "403", "ok", "403", "ok")
 REPORTS = row("login", "403", "403", "ok", "ok", "ok")
+DECIDERS = row("login", "403", "403", "ok", "403", "403")
 
 ACCESS = {
+    ("case_exports.export", "GET"): STAFF,
+    ("grants.index", "GET"): STAFF,
+    ("grants.queue", "GET"): DECIDERS,
+    ("grants.new", "GET"): CASE_A,
+    ("grants.new", "POST"): CASE_A,
+    ("grants.detail", "GET"): CASE_A,
+    ("grants.edit", "GET"): CASE_A,
+    ("grants.edit", "POST"): CASE_A,
+    ("grants.submit", "POST"): CASE_A,
+    ("grants.cancel", "POST"): CASE_A,
+    ("grants.disburse", "POST"): CASE_A,
+    ("grants.decide", "GET"): DECIDERS,
+    ("grants.decide", "POST"): DECIDERS,
     ("static", "GET"): EVERYONE,
     ("dashboard.root", "GET"): EVERYONE,
     ("dashboard.index", "GET"): LOGGED_IN,

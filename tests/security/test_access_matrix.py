@@ -42,6 +42,22 @@ def test_every_view_declares_who_may_use_it(app):
     assert not undeclared
 
 
+def _draft_grant(case):
+    """A draft grant on programme A's case, so grant routes are tried on a real grant."""
+    from decimal import Decimal
+
+    from casework.extensions import db
+    from casework.grants.models import Grant, GrantCategory
+
+    grant = db.session.query(Grant).filter_by(case_id=case.id).first()
+    if grant is None:
+        grant = Grant(case_id=case.id, category=GrantCategory.HOUSING, plan="Roof repair",
+                      requested_amount=Decimal("1200.00"), created_by_id=case.caseworker_id)
+        db.session.add(grant)
+        db.session.commit()
+    return grant
+
+
 def _url(app, rule, office):
     case = office.ch_case
     values = {
@@ -50,6 +66,7 @@ def _url(app, rule, office):
         "user_id": office.caseworker_uk.id,
         "programme_id": office.ch.id,
         "report_id": 1,
+        "grant_id": _draft_grant(case).id,
         "fmt": "csv",
         "filename": "casework.css",
     }
