@@ -72,3 +72,31 @@ def apply_domain_error(form, error) -> bool:
         pass
     form.form_errors.append(error.message)
     return False
+
+
+def save(form, action):
+    """Run a service call and commit once; on a refusal roll back and show it on the form.
+
+    Returns (result, None) when saved and (None, error) when a rule refused it. A NotAllowed is
+    raised on after the rollback, so the user gets the 403 page rather than a form error.
+    """
+    from casework.errors import DomainError, NotAllowed
+    from casework.extensions import db
+
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotAllowed):
+            raise
+        apply_domain_error(form, error)
+        return None, error
+    return result, None
+
+
+def error_status(error) -> int:
+    """409 when someone changed the record since it was opened, 422 for any other refusal."""
+    from casework.errors import Conflict
+
+    return 409 if isinstance(error, Conflict) else 422

@@ -12,7 +12,7 @@ from casework.auth.models import Role, User
 from casework.auth.permissions import roles_required
 from casework.errors import DomainError
 from casework.extensions import db
-from casework.forms import apply_domain_error
+from casework.forms import save
 from casework.programmes import services as programmes_service
 from casework.programmes.models import Programme
 
@@ -25,15 +25,11 @@ def _all_programmes():
 
 
 def _save(form, action, template, status_on_error=422, **context):
-    """Run a service call, commit once, or put its error next to the field."""
-    try:
-        result = action()
-        db.session.commit()
-        return result, None
-    except DomainError as error:
-        db.session.rollback()
-        apply_domain_error(form, error)
+    """Run a service call, commit once, or answer with the form and its error next to the field."""
+    result, error = save(form, action)
+    if error is not None:
         return None, (render_template(template, form=form, **context), status_on_error)
+    return result, None
 
 
 @bp.route("/users")

@@ -24,7 +24,7 @@ from casework.cases.models import CaseStatus, Person
 from casework.cases.queries import SORTS, CaseFilters, case_list, get_case_or_404, get_person_or_404, municipalities
 from casework.errors import Conflict, DomainError
 from casework.extensions import db
-from casework.forms import apply_domain_error
+from casework.forms import error_status, save
 from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -138,26 +138,14 @@ def new():
         duplicates = _duplicates(members, programmes)
         if undecided(duplicates):
             return render_template("cases/new.html", form=form, duplicates=duplicates)
-        try:
-            case = services.register_case(
-                programme,
-                {
-                    "legacy_reference": form.legacy_reference.data,
-                    "sending_country": form.sending_country.data,
-                    "arrival_date": form.arrival_date.date,
-                    "municipality": form.municipality.data,
-                    "caseworker_id": form.caseworker_id.data or None,
-                    "notes": form.notes.data,
-                },
-                members,
-                actor=current_user,
-            )
+
+        def register():
+            case = services.register_case(programme, _case_data(form), members, actor=current_user)
             link_returned_again(case.persons, duplicates, actor=current_user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
+            return case
+
+        case, error = save(form, register)
+        if error is None:
             flash(_("Case %(ref)s registered with %(n)d members.", ref=case.reference, n=len(members)), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form=form), 422
@@ -218,26 +206,11 @@ def edit(case_id: int):
         form.caseworker_id.data = case.caseworker_id or 0
         form.version.data = case.version
     elif form.validate_on_submit():
-        try:
-            services.update_case(
-                case,
-                {
-                    "legacy_reference": form.legacy_reference.data,
-                    "sending_country": form.sending_country.data,
-                    "arrival_date": form.arrival_date.date,
-                    "municipality": form.municipality.data,
-                    "caseworker_id": form.caseworker_id.data or None,
-                    "notes": form.notes.data,
-                },
-                actor=current_user,
-                expected_version=_int(form.version.data),
-            )
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-            return render_template("cases/edit.html", form=form, case=case, conflict=isinstance(error, Conflict)), (
-                409 if isinstance(error, Conflict) else 422)
+        saved, error = save(form, lambda: services.update_case(case, _case_data(form), actor=current_user,
+                                                           expected_version=_int(form.version.data)))
+        if error is not None:
+            return render_template("cases/edit.html", form=form, case=case,
+                                   conflict=isinstance(error, Conflict)), error_status(error)
         flash(_("Case %(ref)s saved.", ref=case.reference), "success")
         return redirect(url_for("cases.detail", case_id=case.id))
     else:
@@ -275,6 +248,18 @@ def change_status(case_id: int):
     return redirect(url_for("cases.detail", case_id=case.id))
 
 
+def _case_data(form) -> dict:
+    """The case's own fields, as the register and edit forms both carry them."""
+    return {
+        "legacy_reference": form.legacy_reference.data,
+        "sending_country": form.sending_country.data,
+        "arrival_date": form.arrival_date.date,
+        "municipality": form.municipality.data,
+        "caseworker_id": form.caseworker_id.data or None,
+        "notes": form.notes.data,
+    }
+
+
 def _person_form_for(person: Person | None) -> PersonForm:
     if request.method == "POST":
         return PersonForm()
@@ -305,14 +290,14 @@ def add_person(case_id: int):
         if undecided(duplicates):
             return render_template("cases/person_form.html", form=form, case=case, person=None,
                                    duplicates=duplicates)
-        try:
+
+        def add():
             person = services.add_person(case, data, actor=current_user)
             link_returned_again([person], duplicates, actor=current_user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
+            return person
+
+        person, error = save(form, add)
+        if error is None:
             flash(_("%(name)s added to the case.", name=person.full_name), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     status = 422 if request.method == "POST" else 200
@@ -325,21 +310,16 @@ def edit_person(case_id: int, person_id: int):
     case = _editable_case(case_id)
     person = get_person_or_404(case, person_id)
     form = _person_form_for(person)
-    conflict = False
+    error = None
     if form.validate_on_submit():
-        try:
-            services.update_person(person, _person_data(form), actor=current_user,
-                                   expected_version=_int(form.version.data))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            conflict = isinstance(error, Conflict)
-            apply_domain_error(form, error)
-        else:
+        saved, error = save(form, lambda: services.update_person(person, _person_data(form), actor=current_user,
+                                                             expected_version=_int(form.version.data)))
+        if error is None:
             flash(_("%(name)s saved.", name=person.full_name), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    status = (409 if conflict else 422) if request.method == "POST" else 200
-    return render_template("cases/person_form.html", form=form, case=case, person=person, conflict=conflict), status
+    status = error_status(error) if request.method == "POST" else 200
+    return render_template("cases/person_form.html", form=form, case=case, person=person,
+                           conflict=isinstance(error, Conflict)), status
 
 
 def init_app(app):

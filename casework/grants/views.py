@@ -17,7 +17,7 @@ from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
 from casework.errors import Conflict, DomainError, NotAllowed
 from casework.extensions import db
-from casework.forms import apply_domain_error
+from casework.forms import error_status, save
 from casework.grants import services, workflow
 from casework.grants.forms import (
     CATEGORY_LABELS,
@@ -68,10 +68,6 @@ def _grant_values(form: GrantForm) -> dict:
             "requested_amount": form.requested_amount.data}
 
 
-def _error_status(error) -> int:
-    return 409 if isinstance(error, Conflict) else 422
-
-
 @bp.route("/cases/<int:case_id>/grants/new", methods=["GET", "POST"])
 @roles_required(*CASE_ROLES)
 def new(case_id: int):
@@ -81,13 +77,8 @@ def new(case_id: int):
     form = GrantForm()
     form.person_id.choices = _person_choices(case)
     if form.validate_on_submit():
-        try:
-            grant = services.create_grant(case, _grant_values(form), actor=current_user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
+        grant, error = save(form, lambda: services.create_grant(case, _grant_values(form), actor=current_user))
+        if error is None:
             flash(_("Grant proposed as a draft; submit it when it is ready."), "success")
             return redirect(url_for("grants.detail", grant_id=grant.id))
     status = 422 if request.method == "POST" else 200
@@ -104,22 +95,16 @@ def edit(grant_id: int):
     else:
         form = GrantForm()
     form.person_id.choices = _person_choices(grant.case)
-    conflict = False
+    error = None
     if form.validate_on_submit():
-        try:
-            services.update_grant(grant, _grant_values(form), actor=current_user,
-                                  expected_version=_int(form.version.data))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            conflict = isinstance(error, Conflict)
-            apply_domain_error(form, error)
-        else:
+        saved, error = save(form, lambda: services.update_grant(grant, _grant_values(form), actor=current_user,
+                                                            expected_version=_int(form.version.data)))
+        if error is None:
             flash(_("Grant saved."), "success")
             return redirect(url_for("grants.detail", grant_id=grant.id))
-    status = (409 if conflict else 422) if request.method == "POST" else 200
-    return render_template("grants/form.html", form=form, case=grant.case, grant=grant, conflict=conflict,
-                           **LABELS), status
+    status = error_status(error) if request.method == "POST" else 200
+    return render_template("grants/form.html", form=form, case=grant.case, grant=grant,
+                           conflict=isinstance(error, Conflict), **LABELS), status
 
 
 def timeline(grant: Grant):
@@ -172,15 +157,10 @@ def cancel(grant_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         return _detail(grant, cancel_form=form, status=422)
-    try:
-        services.cancel_grant(grant, form.reason.data, actor=current_user, expected_version=_int(form.version.data))
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, NotAllowed):
-            raise
-        apply_domain_error(form, error)
-        return _detail(db.session.get(Grant, grant_id), cancel_form=form, status=_error_status(error))
+    saved, error = save(form, lambda: services.cancel_grant(grant, form.reason.data, actor=current_user,
+                                                        expected_version=_int(form.version.data)))
+    if error is not None:
+        return _detail(db.session.get(Grant, grant_id), cancel_form=form, status=error_status(error))
     flash(_("Grant cancelled."), "success")
     return redirect(url_for("grants.detail", grant_id=grant.id))
 
@@ -197,26 +177,19 @@ def decide(grant_id: int):
     if refusal:
         raise NotAllowed(refusal)
     form = DecisionForm() if request.method == "POST" else DecisionForm(version=grant.version)
-    conflict = False
+    error = None
     if form.validate_on_submit():
-        try:
-            services.decide(grant, current_user, form.outcome.data, amount=form.amount.data, reason=form.reason.data,
-                            authority_reference=form.authority_reference.data,
-                            authority_letter_date=form.authority_letter_date.date,
-                            expected_version=_int(form.version.data))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, NotAllowed):
-                raise
-            conflict = isinstance(error, Conflict)
-            apply_domain_error(form, error)
-            grant = db.session.get(Grant, grant_id)
-        else:
+        saved, error = save(form, lambda: services.decide(
+            grant, current_user, form.outcome.data, amount=form.amount.data, reason=form.reason.data,
+            authority_reference=form.authority_reference.data, authority_letter_date=form.authority_letter_date.date,
+            expected_version=_int(form.version.data)))
+        if error is None:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("grants.detail", grant_id=grant_id))
-    status = (409 if conflict else 422) if request.method == "POST" else 200
-    return render_template("grants/decide.html", form=form, grant=grant, case=grant.case, conflict=conflict,
+        grant = db.session.get(Grant, grant_id)
+    status = error_status(error) if request.method == "POST" else 200
+    return render_template("grants/decide.html", form=form, grant=grant, case=grant.case,
+                           conflict=isinstance(error, Conflict),
                            donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
                            currency=grant.case.programme.currency,
                            remaining=services.budget_remaining(grant.case.programme), **LABELS), status
@@ -229,16 +202,11 @@ def disburse(grant_id: int):
     form = DisbursementForm()
     if not form.validate_on_submit():
         return _detail(grant, disbursement_form=form, status=422)
-    try:
-        services.record_disbursement(grant, current_user, paid_on=form.paid_on.date, amount=form.amount.data,
-                                     mode=form.mode.data, receipt_reference=form.receipt_reference.data)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, NotAllowed):
-            raise
-        apply_domain_error(form, error)
-        return _detail(db.session.get(Grant, grant_id), disbursement_form=form, status=_error_status(error))
+    saved, error = save(form, lambda: services.record_disbursement(
+        grant, current_user, paid_on=form.paid_on.date, amount=form.amount.data, mode=form.mode.data,
+        receipt_reference=form.receipt_reference.data))
+    if error is not None:
+        return _detail(db.session.get(Grant, grant_id), disbursement_form=form, status=error_status(error))
     grant = db.session.get(Grant, grant_id)
     if grant.status == GrantStatus.COMPLETED:
         flash(_("Payment recorded; the grant is fully paid and completed."), "success")
