@@ -35,8 +35,6 @@ from casework.grants.models import (
 from casework.programmes.models import Programme
 
 S = GrantStatus
-COMMITTED = (S.APPROVED, S.DISBURSING, S.COMPLETED)
-OPEN_FOR_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
 
 
 def money(amount, currency: str) -> str:
@@ -222,7 +220,7 @@ def proposed_amount(grant: Grant) -> Decimal:
 def _committed(stmt_filter) -> Decimal:
     stmt = (select(func.coalesce(func.sum(Grant.approved_amount), 0))
             .join(Case, Case.id == Grant.case_id)
-            .where(Grant.status.in_(COMMITTED), Grant.approved_amount.is_not(None), stmt_filter))
+            .where(Grant.status.in_(workflow.APPROVED), Grant.approved_amount.is_not(None), stmt_filter))
     value = db.session.scalar(stmt)
     return value if isinstance(value, Decimal) else (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
 
@@ -417,7 +415,7 @@ def _queue_stmt(user):
                        .where(GrantDecision.grant_id == Grant.id, GrantDecision.decided_by_id == user.id, other_step)
                        .exists())
     return (select(Grant).join(Case, Case.id == Grant.case_id)
-            .where(Grant.status.in_(OPEN_FOR_DECISION), Case.programme_id.in_(ids or [-1]))
+            .where(Grant.status.in_(workflow.AWAITING_DECISION), Case.programme_id.in_(ids or [-1]))
             .where((Grant.created_by_id.is_(None)) | (Grant.created_by_id != user.id))
             .where((Grant.submitted_by_id.is_(None)) | (Grant.submitted_by_id != user.id))
             .where(~took_other_step))

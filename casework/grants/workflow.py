@@ -14,6 +14,10 @@ S = GrantStatus
 PROPOSERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN})
 DECIDERS = frozenset({Role.SUPERVISOR})
 
+# Groups of statuses that the rules, the queue and the reports all count by.
+APPROVED = (S.APPROVED, S.DISBURSING, S.COMPLETED)  # a decision granted money
+AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
+
 STATUS_LABELS = {
     S.DRAFT: _l("Draft"),
     S.SUBMITTED: _l("Submitted"),

@@ -17,13 +17,12 @@ from casework.cases.models import Case, Person, PersonVulnerability
 from casework.db import CENT, utcnow
 from casework.extensions import db
 from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
+from casework.grants import workflow
 from casework.reports.periods import Period
 
 AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, None))
 SEXES = ("F", "M", "X")
-APPROVED = (GrantStatus.APPROVED, GrantStatus.DISBURSING, GrantStatus.COMPLETED)
-PENDING = (GrantStatus.SUBMITTED, GrantStatus.IN_REVIEW, GrantStatus.AWAITING_DONOR)
-FINAL = APPROVED + (GrantStatus.REJECTED,)
+FINAL = workflow.APPROVED + (GrantStatus.REJECTED,)
 ZERO = Decimal("0.00")
 GRANT_MEASURES = ("proposed_count", "proposed_amount", "approved_count", "approved_amount",
                   "rejected_count", "pending_count", "pending_amount", "disbursed_amount")
@@ -208,7 +207,7 @@ def _grants(programme, period: Period) -> tuple[dict, dict]:
         ("proposed_count", "proposed_amount"): (
             Grant.requested_amount, and_(Grant.submitted_at >= start_dt, Grant.submitted_at < end_dt)),
         ("approved_count", "approved_amount"): (
-            approved_amount, and_(Grant.status.in_(APPROVED), Grant.decided_on >= period.start,
+            approved_amount, and_(Grant.status.in_(workflow.APPROVED), Grant.decided_on >= period.start,
                                   Grant.decided_on <= period.end)),
         ("rejected_count", None): (
             Grant.requested_amount, and_(Grant.status == GrantStatus.REJECTED, Grant.decided_on >= period.start,
@@ -216,7 +215,7 @@ def _grants(programme, period: Period) -> tuple[dict, dict]:
         # Pending at the period's end: submitted by then, and not finally decided by then.
         ("pending_count", "pending_amount"): (
             Grant.requested_amount, and_(submitted_by_end, or_(
-                Grant.status.in_(PENDING),
+                Grant.status.in_(workflow.AWAITING_DECISION),
                 and_(Grant.status.in_(FINAL), Grant.decided_on > period.end)))),
     }
     by_category = {c.value: _grant_row() for c in GrantCategory}
@@ -247,7 +246,7 @@ def _budget(programme, period: Period) -> dict:
     used = _money(db.session.scalar(
         select(func.sum(func.coalesce(Grant.approved_amount, Grant.requested_amount)))
         .join(Case, Grant.case_id == Case.id)
-        .where(of_programme, Grant.status.in_(APPROVED), Grant.decided_on <= period.end)))
+        .where(of_programme, Grant.status.in_(workflow.APPROVED), Grant.decided_on <= period.end)))
     disbursed = _money(db.session.scalar(
         select(func.sum(Disbursement.amount)).join(Grant, Disbursement.grant_id == Grant.id)
         .join(Case, Grant.case_id == Case.id).where(of_programme, Disbursement.paid_on <= period.end)))
