@@ -95,23 +95,13 @@ def search_statement(user, query: Query):
 
 def search_cases(user, text: str, filters, page: int = 1, per_page: int = 50):
     """One page of search results, with the case list's filters and sort applied."""
-    from casework.cases.queries import SORTS, CasePage
+    from casework.cases.queries import CasePage, filter_cases
 
     stmt = search_statement(user, parse_query(text))
     page = max(1, min(page, 100_000))
     if stmt is None:
         return CasePage(rows=[], page=page, per_page=per_page, has_next=False)
-    if filters.programme_code:
-        stmt = stmt.where(Programme.code == filters.programme_code)
-    if filters.status:
-        stmt = stmt.where(Case.status == filters.status)
-    if filters.municipality:
-        stmt = stmt.where(Case.municipality == filters.municipality)
-    if filters.arrived_from:
-        stmt = stmt.where(Case.arrival_date >= filters.arrived_from)
-    if filters.arrived_to:
-        stmt = stmt.where(Case.arrival_date <= filters.arrived_to)
-    stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["arrival_desc"]))
+    stmt = filter_cases(stmt, user, filters)
     rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
     return CasePage(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
