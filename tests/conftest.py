@@ -182,3 +182,14 @@ def live_server(_schema, tmp_path):
         with app.app_context():
             _empty_tables()
             db.engine.dispose()
+
+
+@pytest.fixture
+def seeded(live_server):
+    """The live server with the office: programmes A and B and one user per role."""
+    from tests import factories
+
+    with live_server.app.app_context():
+        factories.office()
+        db.session.remove()
+    return live_server

@@ -3,34 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from casework.extensions import db
-from tests import factories
+from tests.browser_steps import fill_member, login
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def seeded(live_server):
-    with live_server.app.app_context():
-        factories.office()
-        db.session.remove()
-    return live_server
-
-
-def login(page, url, username):
-    page.goto(url + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
-
-
-def fill_member(page, index, family, given, sex, birth, relationship):
-    page.fill(f"#members-{index}-family_name", family)
-    page.fill(f"#members-{index}-given_name", given)
-    page.select_option(f"#members-{index}-sex", sex)
-    page.fill(f"#members-{index}-birth", birth)
-    page.select_option(f"#members-{index}-relationship", relationship)
 
 
 def test_register_a_family_of_three_and_find_it(seeded, page):

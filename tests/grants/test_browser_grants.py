@@ -7,7 +7,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.test_browser import login
+from tests.browser_steps import login, logout
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +20,6 @@ def seeded(live_server):
         db.session.remove()
     live_server.case_id = case_id
     return live_server
-
-
-def logout(page):
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url("**/login*")
 
 
 def test_grant_from_proposal_to_completion(seeded, page):

@@ -3,19 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from casework.extensions import db
-from tests import factories
-from tests.test_browser import login
+from tests.browser_steps import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def seeded(live_server):
-    with live_server.app.app_context():
-        factories.office()
-        db.session.remove()
-    return live_server
 
 
 def test_supervisor_submits_a_report_the_donor_reads(seeded, page, browser):

@@ -7,7 +7,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.test_browser import fill_member, login
+from tests.browser_steps import fill_member, login
 
 pytestmark = pytest.mark.browser
 

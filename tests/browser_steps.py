@@ -1,0 +1,25 @@
+"""Steps that browser tests share: logging in and filling a family member's row."""
+from __future__ import annotations
+
+from tests import factories
+
+
+def login(page, url, username):
+    page.goto(url + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard")
+
+
+def logout(page):
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login*")
+
+
+def fill_member(page, index, family, given, sex, birth, relationship):
+    page.fill(f"#members-{index}-family_name", family)
+    page.fill(f"#members-{index}-given_name", given)
+    page.select_option(f"#members-{index}-sex", sex)
+    page.fill(f"#members-{index}-birth", birth)
+    page.select_option(f"#members-{index}-relationship", relationship)
