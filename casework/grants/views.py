@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Role
@@ -30,7 +31,7 @@ from casework.grants.forms import (
     GrantFilterForm,
     GrantForm,
 )
-from casework.grants.models import DecisionStep, Grant, GrantCategory, GrantStatus
+from casework.grants.models import DecisionStep, Disbursement, Grant, GrantCategory, GrantDecision, GrantStatus
 from casework.grants.workflow import STATUS_LABELS
 
 bp = Blueprint("grants", __name__)
@@ -39,7 +40,11 @@ LABELS = {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS, "o
 
 
 def get_grant_or_404(grant_id: int) -> Grant:
-    grant = db.session.get(Grant, grant_id)
+    # Decisions and payments with their authors in two queries, whatever their number.
+    grant = db.session.get(Grant, grant_id, options=[
+        selectinload(Grant.decisions).joinedload(GrantDecision.decided_by),
+        selectinload(Grant.disbursements).joinedload(Disbursement.recorded_by),
+    ])
     if grant is None:
         abort(404)
     get_case_or_404(grant.case_id, current_user)
@@ -123,7 +128,8 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int 
         events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
         disbursement_form=disbursement_form, cancel_form=cancel_form,
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
-        refusal=services.decision_refusal(current_user, grant) if services.current_step(grant) else None,
+        refusal=(services.decision_refusal(current_user, grant)
+                 if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
         actions=workflow.actions_from(grant.status), **LABELS), status
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.grants.models import Grant, GrantDecision, GrantStatus
+from tests import factories
 from tests.grants.helpers import approved, proposed, submitted
 
 
@@ -176,3 +177,34 @@ def test_cancel_needs_a_reason_and_is_on_the_timeline(office, client, auth):
     assert response.status_code == 302
     page = client.get(f"/grants/{grant.id}").get_data(as_text=True)
     assert "Cancelled" in page and "caseworker</strong> — grant cancelled: Family left again." in page
+
+
+def _statements_for(client, url) -> int:
+    from sqlalchemy import event
+
+    seen = []
+    db.session.expunge_all()  # as a real request starts: nothing loaded yet
+
+    def count(*args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_grant_page_queries_do_not_grow_with_payments_and_their_authors(office, client, auth):
+    from casework.grants import services
+
+    one, three = approved(office, amount="1000"), approved(office, amount="1000")
+    services.record_disbursement(one, office.caseworker, paid_on=date.today(), amount="100", mode="cash")
+    colleague = factories.user("caseworker2", "caseworker", [office.ch])
+    for who in (office.caseworker, colleague, office.admin):  # each author a user the page has not loaded yet
+        services.record_disbursement(three, who, paid_on=date.today(), amount="100", mode="cash")
+    db.session.commit()
+    urls = f"/grants/{one.id}", f"/grants/{three.id}"
+    auth.login("supervisor")
+    assert _statements_for(client, urls[1]) == _statements_for(client, urls[0])
