@@ -100,3 +100,22 @@ def error_status(error) -> int:
     from casework.errors import Conflict
 
     return 409 if isinstance(error, Conflict) else 422
+
+
+def save_and_flash(action, success: str) -> bool:
+    """For one-button actions that return to the page they came from: run the service call and
+    commit, then flash `success`, or roll back and flash the refusal. True when saved."""
+    from flask import flash
+
+    from casework.errors import DomainError
+    from casework.extensions import db
+
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    flash(success, "success")
+    return True

@@ -10,9 +10,8 @@ from casework.admin.forms import CapForm, ConfirmForm, EditUserForm, PasswordFor
 from casework.auth import services as users
 from casework.auth.models import Role, User
 from casework.auth.permissions import roles_required
-from casework.errors import DomainError
 from casework.extensions import db
-from casework.forms import save
+from casework.forms import save, save_and_flash
 from casework.programmes import services as programmes_service
 from casework.programmes.models import Programme
 
@@ -98,13 +97,8 @@ def users_password(user_id: int):
     user = _user_or_404(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            users.set_password(user, form.password.data, actor=current_user)
-            db.session.commit()
-            flash(_("Password of %(u)s changed.", u=user.username), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        save_and_flash(lambda: users.set_password(user, form.password.data, actor=current_user),
+                       _("Password of %(u)s changed.", u=user.username))
     else:
         flash(_("Enter the new password."), "error")
     return redirect(url_for("admin.users_edit", user_id=user.id))
@@ -198,14 +192,9 @@ def programmes_cap(programme_id: int):
     programme = db.session.get(Programme, programme_id) or abort(404)
     form = CapForm(prefix="cap")
     if form.validate_on_submit():
-        try:
-            programmes_service.set_cap(programme, form.valid_from.date, form.per_person.data or None,
-                                       form.per_case.data or None, actor=current_user)
-            db.session.commit()
-            flash(_("Caps saved."), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        save_and_flash(lambda: programmes_service.set_cap(programme, form.valid_from.date, form.per_person.data or None,
+                                                          form.per_case.data or None, actor=current_user),
+                       _("Caps saved."))
     else:
         for errors in form.errors.values():
             for message in errors:

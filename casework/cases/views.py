@@ -22,9 +22,9 @@ from casework.cases.forms import (
 )
 from casework.cases.models import CaseStatus, Person
 from casework.cases.queries import SORTS, CaseFilters, case_list, get_case_or_404, get_person_or_404, municipalities
-from casework.errors import Conflict, DomainError
+from casework.errors import Conflict
 from casework.extensions import db
-from casework.forms import error_status, save
+from casework.forms import error_status, save, save_and_flash
 from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -236,15 +236,10 @@ def change_status(case_id: int):
             for message in errors:
                 flash(message, "error")
         return redirect(url_for("cases.detail", case_id=case.id))
-    try:
-        services.change_status(case, form.status.data, actor=current_user, arrival_date=form.arrival_date.date,
-                               expected_version=_int(form.version.data))
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Status changed to %(s)s.", s=STATUS_LABELS[case.status]), "success")
+    save_and_flash(lambda: services.change_status(case, form.status.data, actor=current_user,
+                                                  arrival_date=form.arrival_date.date,
+                                                  expected_version=_int(form.version.data)),
+                   _("Status changed to %(s)s.", s=STATUS_LABELS[CaseStatus(form.status.data)]))
     return redirect(url_for("cases.detail", case_id=case.id))
 
 

@@ -16,9 +16,9 @@ from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, programme_filter, programmes_for, roles_required
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
-from casework.errors import Conflict, DomainError, NotAllowed
+from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
-from casework.forms import error_status, save
+from casework.forms import error_status, save, save_and_flash
 from casework.grants import services, workflow
 from casework.grants.forms import (
     CATEGORY_LABELS,
@@ -145,14 +145,9 @@ def submit(grant_id: int):
     grant = _editable(get_grant_or_404(grant_id))
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            services.submit_grant(grant, actor=current_user, expected_version=_int(form.version.data))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Grant submitted for the supervisor's decision."), "success")
+        save_and_flash(lambda: services.submit_grant(grant, actor=current_user,
+                                                     expected_version=_int(form.version.data)),
+                       _("Grant submitted for the supervisor's decision."))
     return redirect(url_for("grants.detail", grant_id=grant.id))
 
 
