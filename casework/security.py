@@ -56,6 +56,18 @@ def enforce_session_lifetime():
     return None
 
 
+def refuse_nul_bytes():
+    """No text the product stores or looks up contains a NUL byte, and PostgreSQL refuses one in
+    a query: a request carrying one in its query string or form is bad input, answered 400."""
+    from flask import abort, request
+
+    values = list(request.args.values())
+    if request.method == "POST" and request.mimetype != "multipart/form-data":
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -63,5 +75,6 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.before_request(refuse_nul_bytes)
     app.before_request(enforce_session_lifetime)
     app.after_request(add_security_headers)

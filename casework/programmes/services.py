@@ -29,8 +29,12 @@ def get_or_create_donor(name: str) -> Donor:
     return donor
 
 
+def find_programme(code: str | None) -> Programme | None:
+    return db.session.scalar(select(Programme).where(Programme.code == (code or "").strip().upper()))
+
+
 def get_programme(code: str) -> Programme:
-    programme = db.session.scalar(select(Programme).where(Programme.code == code.strip().upper()))
+    programme = find_programme(code)
     if programme is None:
         raise DomainError(_("No programme with code %(code)s.", code=code), "programme")
     return programme

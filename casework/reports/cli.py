@@ -15,7 +15,7 @@ report_cli = click.Group("report", help="Donor report figures and exports.")
 
 
 def _programme(code):
-    from casework.reports.services import find_programme
+    from casework.programmes.services import find_programme
 
     programme = find_programme(code)
     if programme is None:

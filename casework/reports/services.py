@@ -30,10 +30,6 @@ def report_programmes(user) -> list[Programme]:
     return programmes_for(user) if user.role in REPORT_ROLES else []
 
 
-def find_programme(code: str) -> Programme | None:
-    return db.session.scalar(select(Programme).where(Programme.code == (code or "").strip().upper()))
-
-
 def threshold_for(user, programme) -> int | None:
     """Donors see breakdowns with the programme's small-cell threshold; staff see exact counts."""
     return programme.small_cell_threshold if user is None or user.role == Role.DONOR else None

@@ -15,6 +15,7 @@ from casework.auth.permissions import roles_required
 from casework.dates import parse_date
 from casework.errors import DomainError
 from casework.extensions import db
+from casework.programmes.services import find_programme
 from casework.reports import services
 from casework.reports.charts import charts_for
 from casework.reports.engine import compute_figures
@@ -33,9 +34,7 @@ class SubmitReportForm(FlaskForm):
 
 
 def _programme_or_404(code):
-    if code and "\x00" in code:  # PostgreSQL refuses NUL in text; no code has one
-        abort(404)
-    programme = services.find_programme(code)
+    programme = find_programme(code)
     if programme is None or not services.can_see_reports(current_user, programme):
         abort(404)
     return programme

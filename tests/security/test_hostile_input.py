@@ -77,3 +77,22 @@ def test_login_form_never_causes_a_server_error(app, office):
     response = client.post("/login", data={"username": "caseworker", "password": PASSWORD},
                            environ_base=other_address)
     assert response.status_code == 302  # the flood did not break logging in
+
+
+@pytest.mark.parametrize("path", ["/cases/?q=Petr%00ovic", "/cases/?municipality=Ni%00s",
+                                  "/reports/?programme=AVR-CH%00", "/grants/?category=hous%00ing"])
+def test_a_nul_byte_in_the_query_is_refused_as_bad_input(app, office, client, auth, path):
+    auth.login("supervisor")
+    assert client.get(path).status_code == 400
+    assert client.get(path.replace("%00", "")).status_code == 200
+
+
+def test_a_nul_byte_in_a_form_saves_nothing(app, office, client, auth):
+    from casework.extensions import db
+
+    auth.login("caseworker")
+    case = office.ch_case
+    response = client.post(f"/cases/{case.id}/edit", data={"municipality": "Ni\x00s", "version": case.version})
+    assert response.status_code == 400
+    db.session.refresh(case)
+    assert case.municipality != "Ni\x00s" and case.version == 1
