@@ -1,6 +1,7 @@
 """Flask-Login wiring: a session carries the user's session token, not their id."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from casework.auth.models import User
 from casework.extensions import db, login_manager
@@ -14,7 +15,8 @@ login_manager.session_protection = "basic"
 def load_user(token: str):
     if not token:
         return None
-    user = db.session.scalar(select(User).where(User.session_token == token))
+    # The user's programmes come with the user: nearly every page filters by them.
+    user = db.session.scalar(select(User).where(User.session_token == token).options(joinedload(User.programmes)))
     if user is None or not user.is_active:
         return None
     return user

@@ -11,10 +11,25 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from casework.cases.models import Case, Person, PersonVulnerability
-from casework.db import CENT, utcnow
+from casework.db import CENT, Money, utcnow
 from casework.extensions import db
 from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
 from casework.grants import workflow
@@ -123,7 +138,10 @@ def _money(value) -> Decimal:
 
 
 def compute_figures(programme, period: Period, now: datetime | None = None) -> Figures:
-    """Every figure of a programme's report for a period, computed with SQL aggregates."""
+    """Every figure of a programme's report for a period, computed with SQL aggregates.
+
+    Three statements whatever the size of the programme: cases and persons, grants, budget.
+    """
     figures = Figures(
         programme=programme.code, programme_name=programme.name, donor=programme.donor.name,
         currency=programme.currency, programme_start=programme.start_date,
@@ -134,53 +152,74 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
     cumulative = and_(Case.programme_id == pid, Case.arrival_date >= programme.start_date,
                       Case.arrival_date <= period.end)
     travelled = Person.travelled.is_(True)
-    session = db.session
+    count = func.count()
+    month = extract("year", Case.arrival_date) * 100 + extract("month", Case.arrival_date)
 
-    def count_cases(condition):
-        return session.scalar(select(func.count(Case.id)).where(condition)) or 0
+    def persons(*columns):
+        return select(*columns).select_from(Person).join(Case, Person.case_id == Case.id)
 
-    def count_persons(condition):
-        return session.scalar(select(func.count(Person.id)).join(Case, Person.case_id == Case.id)
-                              .where(condition, travelled)) or 0
+    tally = _tally({
+        "cases": select(*_columns("cases", count)).where(in_period),
+        "cumulative_cases": select(*_columns("cumulative_cases", count)).where(cumulative),
+        "persons": persons(*_columns("persons", count)).where(in_period, travelled),
+        "cumulative_persons": persons(*_columns("cumulative_persons", count)).where(cumulative, travelled),
+        "sex": persons(*_columns("sex", count, key=Person.sex)).where(in_period, travelled).group_by(Person.sex),
+        "age": _age_groups(in_period),
+        "municipality": persons(*_columns("municipality", count, key=Case.municipality))
+        .where(in_period, travelled).group_by(Case.municipality),
+        "vulnerability": persons(*_columns("vulnerability", count, key=PersonVulnerability.code))
+        .join(PersonVulnerability, PersonVulnerability.person_id == Person.id)
+        .where(in_period, travelled).group_by(PersonVulnerability.code),
+        "month_cases": select(*_columns("month_cases", count, num=month)).where(in_period).group_by(month),
+        "month_persons": persons(*_columns("month_persons", count, num=month))
+        .where(in_period, travelled).group_by(month),
+    })
 
-    figures.cases, figures.persons = count_cases(in_period), count_persons(in_period)
-    figures.cumulative_cases, figures.cumulative_persons = count_cases(cumulative), count_persons(cumulative)
+    def total(part):
+        return sum(n for _key, _num, n, _amount in tally[part])
 
-    rows = session.execute(
-        select(Person.sex, func.count(Person.id)).join(Case, Person.case_id == Case.id)
-        .where(in_period, travelled).group_by(Person.sex))
-    by_sex = {getattr(sex, "value", sex): n for sex, n in rows}
+    figures.cases, figures.persons = total("cases"), total("persons")
+    figures.cumulative_cases, figures.cumulative_persons = total("cumulative_cases"), total("cumulative_persons")
+    by_sex = {key: n for key, _num, n, _amount in tally["sex"]}
     figures.by_sex = {s: by_sex.get(s, 0) for s in SEXES}
-
-    figures.by_age_group = _age_groups(in_period)
-
-    muni = func.coalesce(Case.municipality, "")
-    rows = session.execute(
-        select(Case.municipality, func.count(Person.id)).join(Person, Person.case_id == Case.id)
-        .where(in_period, travelled).group_by(Case.municipality).order_by(func.count(Person.id).desc(), muni))
-    figures.by_municipality = {(name or ""): n for name, n in rows}
-
-    rows = session.execute(
-        select(PersonVulnerability.code, func.count(PersonVulnerability.person_id))
-        .join(Person, PersonVulnerability.person_id == Person.id).join(Case, Person.case_id == Case.id)
-        .where(in_period, travelled).group_by(PersonVulnerability.code))
-    figures.by_vulnerability = {getattr(code, "value", code): n for code, n in rows}
-
-    year, month = extract("year", Case.arrival_date), extract("month", Case.arrival_date)
+    by_age = {key: n for key, _num, n, _amount in tally["age"]}
+    figures.by_age_group = {label: by_age.get(label, 0) for label, _low, _high in AGE_GROUPS}
+    municipalities = sorted(((key or "", n) for key, _num, n, _amount in tally["municipality"]),
+                            key=lambda item: (-item[1], item[0]))
+    figures.by_municipality = dict(municipalities)
+    figures.by_vulnerability = {key: n for key, _num, n, _amount in tally["vulnerability"]}
     by_month: dict = {}
-    for y, m, n in session.execute(select(year, month, func.count(Case.id)).where(in_period).group_by(year, month)):
-        by_month.setdefault(f"{int(y):04d}-{int(m):02d}", {"cases": 0, "persons": 0})["cases"] = n
-    for y, m, n in session.execute(select(year, month, func.count(Person.id)).join(Person, Person.case_id == Case.id)
-                                   .where(in_period, travelled).group_by(year, month)):
-        by_month.setdefault(f"{int(y):04d}-{int(m):02d}", {"cases": 0, "persons": 0})["persons"] = n
+    for part, measure in (("month_cases", "cases"), ("month_persons", "persons")):
+        for _key, num, n, _amount in tally[part]:
+            by_month.setdefault(f"{num // 100:04d}-{num % 100:02d}", {"cases": 0, "persons": 0})[measure] = n
     figures.by_month = dict(sorted(by_month.items()))
 
-    figures.grants_by_category, figures.grants = _grants(programme, period)
-    figures.budget = _budget(programme, period)
+    figures.grants_by_category, figures.grants, figures.budget = _grants(programme, period)
     return figures
 
 
-def _age_groups(in_period) -> dict:
+def _tally(parts: dict) -> dict:
+    """Run several small aggregates as one statement (UNION ALL) and give each part its rows.
+
+    Each part selects _columns(): (part, key, num, n, amount). One round trip instead of one
+    per figure; the database does the same work either way.
+    """
+    rows: dict = {name: [] for name in parts}
+    for part, key, num, n, amount in db.session.execute(union_all(*parts.values())):
+        rows[part].append((key, num, n, amount))
+    return rows
+
+
+def _columns(part: str, n, key=None, num=None, amount=None) -> list:
+    """The columns every part of _tally() selects, typed alike so that the parts unite."""
+    return [literal_column(f"'{part}'", String).label("part"),
+            cast(null() if key is None else key, String).label("key"),
+            cast(null() if num is None else num, Integer).label("num"),
+            cast(n, Integer).label("n"),
+            type_coerce(cast(null() if amount is None else amount, BigInteger), Money).label("amount")]
+
+
+def _age_groups(in_period):
     """Persons by age on the arrival date; a year-only birth date gives the difference of years."""
     arrival, born = Case.arrival_date, Person.birth_date
     before_birthday = case(
@@ -193,12 +232,12 @@ def _age_groups(in_period) -> dict:
     group = case(*whens, else_=AGE_GROUPS[-1][0]).label("age_group")
     inner = (select(group).select_from(Person).join(Case, Person.case_id == Case.id)
              .where(in_period, Person.travelled.is_(True)).subquery())
-    counts = dict(db.session.execute(select(inner.c.age_group, func.count()).group_by(inner.c.age_group)).all())
-    return {label: counts.get(label, 0) for label, _low, _high in AGE_GROUPS}
+    return select(*_columns("age", func.count(), key=inner.c.age_group)).group_by(inner.c.age_group)
 
 
-def _grants(programme, period: Period) -> tuple[dict, dict]:
-    """Grant figures by category, each measure following the grants' own dates."""
+def _grants(programme, period: Period) -> tuple[dict, dict, dict]:
+    """Grant figures by category, each measure following the grants' own dates, and the budget
+    (amounts approved and paid from the programme's start to the period's end)."""
     start_dt, end_dt = _day_start(period.start), _day_start(period.end + timedelta(days=1))
     of_programme = Case.programme_id == programme.id
     approved_amount = func.coalesce(Grant.approved_amount, Grant.requested_amount)
@@ -218,41 +257,46 @@ def _grants(programme, period: Period) -> tuple[dict, dict]:
                 Grant.status.in_(workflow.AWAITING_DECISION),
                 and_(Grant.status.in_(FINAL), Grant.decided_on > period.end)))),
     }
+
+    def grants(*columns):
+        return select(*columns).select_from(Grant).join(Case, Grant.case_id == Case.id)
+
+    def paid(*columns):
+        return grants(*columns).join(Disbursement, Disbursement.grant_id == Grant.id)
+
+    parts = {
+        count_key: grants(*_columns(count_key, func.count(Grant.id), key=Grant.category, amount=func.sum(amount)))
+        .where(of_programme, condition).group_by(Grant.category)
+        for (count_key, _amount_key), (amount, condition) in measures.items()
+    }
+    parts["disbursed"] = (paid(*_columns("disbursed", func.count(), key=Grant.category,
+                                         amount=func.sum(Disbursement.amount)))
+                          .where(of_programme, Disbursement.paid_on >= period.start,
+                                 Disbursement.paid_on <= period.end).group_by(Grant.category))
+    parts["budget_used"] = grants(*_columns("budget_used", func.count(), amount=func.sum(approved_amount))).where(
+        of_programme, Grant.status.in_(workflow.APPROVED), Grant.decided_on <= period.end)
+    parts["budget_disbursed"] = paid(*_columns("budget_disbursed", func.count(),
+                                               amount=func.sum(Disbursement.amount))).where(
+        of_programme, Disbursement.paid_on <= period.end)
+    tally = _tally(parts)
+
     by_category = {c.value: _grant_row() for c in GrantCategory}
-    for (count_key, amount_key), (amount, condition) in measures.items():
-        stmt = (select(Grant.category, func.count(Grant.id), func.sum(amount))
-                .join(Case, Grant.case_id == Case.id).where(of_programme, condition).group_by(Grant.category))
-        for category, n, total in db.session.execute(stmt):
-            row = by_category[getattr(category, "value", category)]
-            row[count_key] = n
+    for count_key, amount_key in measures:
+        for category, _num, n, total in tally[count_key]:
+            by_category[category][count_key] = n
             if amount_key:
-                row[amount_key] = _money(total)
-    stmt = (select(Grant.category, func.sum(Disbursement.amount))
-            .join(Grant, Disbursement.grant_id == Grant.id).join(Case, Grant.case_id == Case.id)
-            .where(of_programme, Disbursement.paid_on >= period.start, Disbursement.paid_on <= period.end)
-            .group_by(Grant.category))
-    for category, total in db.session.execute(stmt):
-        by_category[getattr(category, "value", category)]["disbursed_amount"] = _money(total)
+                by_category[category][amount_key] = _money(total)
+    for category, _num, _n, total in tally["disbursed"]:
+        by_category[category]["disbursed_amount"] = _money(total)
     totals = _grant_row()
     for row in by_category.values():
         for key in GRANT_MEASURES:
             totals[key] += row[key]
-    return by_category, {"currency": programme.currency, **totals}
-
-
-def _budget(programme, period: Period) -> dict:
-    """Budget used = amounts approved from the programme's start to the period's end."""
-    of_programme = Case.programme_id == programme.id
-    used = _money(db.session.scalar(
-        select(func.sum(func.coalesce(Grant.approved_amount, Grant.requested_amount)))
-        .join(Case, Grant.case_id == Case.id)
-        .where(of_programme, Grant.status.in_(workflow.APPROVED), Grant.decided_on <= period.end)))
-    disbursed = _money(db.session.scalar(
-        select(func.sum(Disbursement.amount)).join(Grant, Disbursement.grant_id == Grant.id)
-        .join(Case, Grant.case_id == Case.id).where(of_programme, Disbursement.paid_on <= period.end)))
+    used = _money(tally["budget_used"][0][3])
     amount = programme.budget
-    return {"amount": amount, "used": used, "left": (amount - used) if amount is not None else None,
-            "disbursed": disbursed}
+    budget = {"amount": amount, "used": used, "left": (amount - used) if amount is not None else None,
+              "disbursed": _money(tally["budget_disbursed"][0][3])}
+    return by_category, {"currency": programme.currency, **totals}, budget
 
 
 def differences(submitted: dict, current: dict) -> list[tuple[str, object, object]]:
