@@ -151,7 +151,7 @@ def export_to_file(path: str, filters: CaseFilters, progress=None) -> int:
 
     from casework.auth.models import Role
 
-    operator = SimpleNamespace(role=Role.ADMIN)  # the command line runs with the installation's full access
+    operator = SimpleNamespace(role=Role.ADMIN, programmes=[])  # the command line runs with the installation's full access
     if progress is not None:
         counted = filter_cases(select(func.count()).select_from(Case), operator, filters).order_by(None)
         progress.total = db.session.scalar(counted)

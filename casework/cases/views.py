@@ -21,7 +21,7 @@ from casework.cases.forms import (
     StatusForm,
 )
 from casework.cases.models import CaseStatus, Person
-from casework.cases.queries import SORTS, CaseFilters, case_list, get_case_or_404, get_person_or_404, municipalities
+from casework.cases.queries import SORTS, CaseFilters, Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, save, save_and_flash
@@ -91,8 +91,10 @@ def index():
 
         page = search_cases(current_user, query, filters, page=page_number, per_page=current_app_per_page())
     else:
-        page = case_list(current_user, filters, page=page_number, per_page=current_app_per_page())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+        page = case_list(current_user, filters, page=page_number, per_page=current_app_per_page(),
+                         after=Cursor.decode(request.args.get("after"), filters.sort),
+                         before=Cursor.decode(request.args.get("before"), filters.sort))
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once, not per row
     return render_template("cases/index.html", form=form, page=page, args=args,
                            status_labels=labels, municipalities=municipalities(current_user),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from casework.auth.permissions import programme_filter
 from casework.cases.models import Case, Person, Relationship
+from casework.cases.queries import list_columns
 from casework.extensions import db
 from casework.programmes.models import Programme
 from casework.search.normalize import normalize, prefix_range, search_key
@@ -76,7 +77,7 @@ def matching_person_ids(query: Query):
 
 
 def search_statement(user, query: Query):
-    """Rows (case, matching person, programme) for the query, within the user's programmes."""
+    """Case list lines (list_columns(), the matching person's name) within the user's programmes."""
     ids = matching_person_ids(query)
     if ids is None:
         return None
@@ -84,7 +85,7 @@ def search_statement(user, query: Query):
     # The matches drive the query: persons by id, then their cases by primary key. "+ 0" keeps
     # SQLite from walking a programme's cases through the programme index instead.
     return (
-        select(Case, person, Programme)
+        select(*list_columns(Case, person))
         .select_from(ids)
         .join(person, person.id == ids.c.id)
         .join(Case, Case.id == person.case_id)
