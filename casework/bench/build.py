@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 
 def sqlite_url(cache_dir: Path, scale: int, seed: int) -> str:
@@ -31,10 +31,21 @@ def _reset(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
         return
+    _create_postgres_database(url)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _create_postgres_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when the server has none of that name."""
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}) is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     engine.dispose()
 
 
