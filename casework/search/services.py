@@ -83,14 +83,16 @@ def search_statement(user, query: Query):
         return None
     person = aliased(Person)
     # The matches drive the query: persons by id, then their cases by primary key. "+ 0" keeps
-    # SQLite from walking a programme's cases through the programme index instead.
+    # SQLite from walking a programme's cases through the programme index instead; PostgreSQL
+    # would take the unknown expression for a rare one and scan every case, so it gets the column.
+    programme = Case.programme_id + 0 if db.session.get_bind().dialect.name == "sqlite" else Case.programme_id
     return (
         select(*list_columns(Case, person))
         .select_from(ids)
         .join(person, person.id == ids.c.id)
         .join(Case, Case.id == person.case_id)
         .join(Programme, Programme.id == Case.programme_id)
-        .where(programme_filter(Case.programme_id + 0, user))
+        .where(programme_filter(programme, user))
     )
 
 
