@@ -64,6 +64,32 @@ def case_list(bench) -> dict:
             "case_list_vs_trivial": round(list_p95 / trivial_p95, 2)}
 
 
+def grant_list_urls(bench) -> dict[str, str]:
+    """The grant list: first page, a late page reached by "Next", one status."""
+    from casework.grants.models import Grant
+    from casework.extensions import db
+
+    ids = db.session.scalars(select(Grant.id).order_by(Grant.created_at.desc(), Grant.id.desc())
+                             .offset(min(50_000, bench.scale // 10)).limit(1)).all()
+    db.session.remove()
+    late = f"/grants/?page=1000&after={ids[0]}" if ids else "/grants/?page=2"
+    return {"first": "/grants/", "late": late, "filtered": "/grants/?status=approved&programme=SYN-CH"}
+
+
+@measurement("grant_list")
+def grant_list(bench) -> dict:
+    runs = bench.options.runs
+    samples, per_url = [], {}
+    for name, url in grant_list_urls(bench).items():
+        timings = bench.timed(url, runs)
+        per_url[name] = round(p95(timings), 1)
+        samples += timings
+    trivial = bench.timed("/bench/trivial", runs * 3)
+    return {"grant_list_p95_ms": round(p95(samples), 1), "grant_list_p95_ms_by_page": per_url,
+            "grant_list_vs_trivial": round(p95(samples) / p95(trivial), 2),
+            "decision_queue_p95_ms": round(p95(bench.timed("/grants/queue", runs)), 1)}
+
+
 def _case_with_family(size: int):
     from casework.cases.models import Person
     from casework.extensions import db
@@ -88,10 +114,12 @@ def queries_per_page(bench) -> dict:
     out["queries_case_page"] = bench.queries(f"/cases/{eight or single}")
     out["queries_case_page_family_1_vs_8"] = [bench.queries(f"/cases/{single}"),
                                               bench.queries(f"/cases/{eight}") if eight else None]
+    out["queries_grant_list"] = bench.queries(grant_list_urls(bench)["late"])
     report = _report_url(bench)
     out["queries_report_page"] = bench.queries(report) if report else "n/a: reports not present"
     counts = [v for v in (out["queries_case_list"], out["queries_case_list_late"], out["queries_case_list_filtered"],
-                          out["queries_case_page"], out["queries_report_page"]) if isinstance(v, int)]
+                          out["queries_case_page"], out["queries_grant_list"], out["queries_report_page"])
+              if isinstance(v, int)]
     out["queries_per_page"] = max(counts)
     out["queries_grow_with_page_size"] = small != large
     out["queries_grow_with_family_size"] = (out["queries_case_page_family_1_vs_8"][0]

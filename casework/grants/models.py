@@ -60,6 +60,9 @@ class Grant(Base):
         ),
         Index("ix_grants_status_submitted", "status", "submitted_at"),
         Index("ix_grants_decided_on", "decided_on"),
+        # The grant list: newest proposal first, all grants or one status.
+        Index("ix_grants_created_at_id", "created_at", "id"),
+        Index("ix_grants_status_created_at_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -421,19 +421,26 @@ def _queue_stmt(user):
             .where(~took_other_step))
 
 
-def decision_queue(user, limit: int | None = None) -> list[Grant]:
-    """Grants awaiting this supervisor's decision, oldest submission first."""
+def decision_queue(user, limit: int | None = None, offset: int = 0) -> list[Grant]:
+    """Grants awaiting this supervisor's decision, oldest submission first (legacy grants, whose
+    submission time is unknown, before them all)."""
     if user.role not in workflow.DECIDERS:
         return []
     stmt = (_queue_stmt(user).options(selectinload(Grant.case).selectinload(Case.programme))
-            .order_by(Grant.submitted_at.asc(), Grant.id.asc()).limit(limit))
+            .order_by(Grant.submitted_at.asc().nulls_first(), Grant.id.asc()).limit(limit).offset(offset or None))
     return list(db.session.scalars(stmt))
 
 
-def queue_count(user) -> int:
+QUEUE_COUNT_CAP = 1000
+
+
+def queue_count(user, cap: int | None = None) -> int:
+    """How many grants await the user's decision, counted up to `cap` (shown as "1000+"): the
+    dashboard asks on every visit, and a queue of legacy grants can be long."""
     if user.role not in workflow.DECIDERS:
         return 0
-    return db.session.scalar(select(func.count()).select_from(_queue_stmt(user).subquery()))
+    cap = cap or QUEUE_COUNT_CAP
+    return db.session.scalar(select(func.count()).select_from(_queue_stmt(user).limit(cap).subquery()))
 
 
 def beneficiary_name(grant: Grant) -> str:

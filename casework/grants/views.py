@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Role
@@ -19,6 +19,7 @@ from casework.cases.queries import get_case_or_404
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
 from casework.forms import error_status, save, save_and_flash
+from casework.pagination import keyset_page
 from casework.grants import services, workflow
 from casework.grants.forms import (
     CATEGORY_LABELS,
@@ -35,6 +36,8 @@ from casework.grants.models import DecisionStep, Disbursement, Grant, GrantCateg
 from casework.grants.workflow import STATUS_LABELS
 
 bp = Blueprint("grants", __name__)
+QUEUE_PER_PAGE = 50
+GRANT_LIST_PER_PAGE = 50
 LABELS = {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS, "outcome_labels": OUTCOME_LABELS,
           "mode_labels": MODE_LABELS}
 
@@ -219,7 +222,13 @@ def disburse(grant_id: int):
 @bp.route("/grants/queue")
 @roles_required(Role.SUPERVISOR)
 def queue():
-    return render_template("grants/queue.html", grants=services.decision_queue(current_user), **LABELS)
+    """The oldest submissions first, a page at a time; the heading says how many wait in all."""
+    per_page = QUEUE_PER_PAGE
+    page = max(1, min(_int(request.args.get("page")) or 1, 10_000))
+    grants = services.decision_queue(current_user, limit=per_page + 1, offset=(page - 1) * per_page)
+    return render_template("grants/queue.html", grants=grants[:per_page], total=services.queue_count(current_user),
+                           cap=services.QUEUE_COUNT_CAP,
+                           page=page, has_next=len(grants) > per_page, **LABELS)
 
 
 @bp.route("/grants/")
@@ -241,9 +250,12 @@ def index():
             stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, timezone.utc))
         if form.period_to.date:
             stmt = stmt.where(Grant.created_at <= datetime.combine(form.period_to.date, time.max, timezone.utc))
-    page = db.paginate(stmt.order_by(Grant.created_at.desc(), Grant.id.desc()),
-                       page=(form.page.data or 1) if not form.page.errors else 1, per_page=50, error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # The case and programme of each row come in the same statement (no query per row).
+    stmt = stmt.options(contains_eager(Grant.case).joinedload(Case.programme))
+    page = keyset_page(stmt, Grant, ("created_at", "id"), descending=True, per_page=GRANT_LIST_PER_PAGE,
+                       page=(form.page.data or 1) if not form.page.errors else 1,
+                       after=_int(request.args.get("after")), before=_int(request.args.get("before")))
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
     return render_template("grants/index.html", form=form, page=page, args=args, **LABELS)
 
 
@@ -261,7 +273,8 @@ def case_section(case) -> Markup:
 def dashboard_widget(user) -> Markup:
     if user.role != Role.SUPERVISOR:
         return Markup("")
-    return Markup(render_template("grants/_dashboard_widget.html", count=services.queue_count(user)))
+    return Markup(render_template("grants/_dashboard_widget.html", count=services.queue_count(user),
+                                  cap=services.QUEUE_COUNT_CAP))
 
 
 def init_app(app):
