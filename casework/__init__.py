@@ -62,6 +62,7 @@ DOMAINS = [
     "casework.cases.export",
     "casework.search.views",
     "casework.security",
+    "casework.backup",
 ]
 
 

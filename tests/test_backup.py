@@ -1,0 +1,126 @@
+"""`casework backup` / `casework restore`: a round trip gives back every row and the same report
+figures; a file that is not a whole backup is refused and changes nothing."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, select, text
+
+from casework.extensions import db
+from tests.conftest import TEST_DB_URL, make_app
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if TEST_DB_URL else []))
+def office_db(request, tmp_path):
+    """An app on a database of its own (migrated, demo office loaded), SQLite file or PostgreSQL."""
+    if request.param == "sqlite":
+        url, cleanup = f"sqlite:///{tmp_path / 'office.sqlite3'}", None
+    else:
+        name = f"casework_backup_{uuid.uuid4().hex[:8]}"
+        server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)
+
+        def cleanup():
+            with server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            server.dispose()
+    app = make_app(url, tmp_path / "instance")
+    with app.app_context():
+        from casework.demo.data import load_demo
+
+        upgrade()
+        load_demo(app.instance_path)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if cleanup:
+        cleanup()
+
+
+def _figures() -> dict:
+    from casework.programmes.models import Programme
+    from casework.reports.engine import compute_figures
+    from casework.reports.periods import Period
+
+    out = {}
+    for programme in db.session.scalars(select(Programme).order_by(Programme.code)):
+        data = compute_figures(programme, Period(programme.start_date, date(2026, 12, 31))).to_dict()
+        data.pop("generated_at")
+        out[programme.code] = data
+    return out
+
+
+def _state() -> tuple[dict, dict]:
+    from casework.backup import table_counts
+
+    counts = table_counts()
+    db.session.remove()
+    return counts, _figures()
+
+
+def test_backup_then_restore_gives_back_every_row_and_the_same_figures(office_db, tmp_path):
+    from tests import factories
+    from casework.programmes.models import Programme
+
+    runner = office_db.test_cli_runner()
+    counts, figures = _state()
+    assert counts["cases"] > 0 and counts["persons"] > counts["cases"]
+    result = runner.invoke(args=["backup", str(tmp_path / "office.backup")])
+    assert result.exit_code == 0, result.output
+    assert "Backup written to" in result.output and not (tmp_path / "office.backup.partial").exists()
+
+    programme = db.session.scalar(select(Programme).order_by(Programme.code))
+    factories.case(programme, arrival=date(2024, 3, 3))  # work done after the backup
+    db.session.commit()
+    assert _state()[0]["cases"] == counts["cases"] + 1
+
+    result = runner.invoke(args=["restore", str(tmp_path / "office.backup"), "--yes"])
+    assert result.exit_code == 0, result.output
+    restored_counts, restored_figures = _state()
+    assert restored_figures == figures
+    # Every table as it was, but the audit trail, which also records the backup and the restore.
+    assert {k: v for k, v in restored_counts.items() if k != "audit_events"} == \
+        {k: v for k, v in counts.items() if k != "audit_events"}
+    actions = db.session.scalars(text("SELECT action FROM audit_events ORDER BY id")).all()
+    assert restored_counts["audit_events"] == counts["audit_events"] + 1 and actions[-1] == "backup_restored"
+
+
+def test_restore_asks_before_replacing_data_and_no_changes_nothing(office_db, tmp_path):
+    runner = office_db.test_cli_runner()
+    assert runner.invoke(args=["backup", str(tmp_path / "office.backup")]).exit_code == 0
+    before = _state()[0]
+    result = runner.invoke(args=["restore", str(tmp_path / "office.backup")], input="n\n")
+    assert result.exit_code != 0 and "replaces all" in result.output
+    assert _state()[0] == before
+
+
+@pytest.mark.parametrize("damage", ["not a backup", "cut in half", "missing"])
+def test_a_file_that_is_not_a_whole_backup_is_refused_and_changes_nothing(office_db, tmp_path, damage):
+    runner = office_db.test_cli_runner()
+    good = tmp_path / "office.backup"
+    assert runner.invoke(args=["backup", str(good)]).exit_code == 0
+    bad = tmp_path / "bad.backup"
+    if damage == "not a backup":
+        bad.write_text("family name;given name\nPetrović;Marko\n", encoding="utf-8")
+    elif damage == "cut in half":
+        data = good.read_bytes()
+        bad.write_bytes(data[: len(data) // 2])
+    before = _state()[0]
+    result = runner.invoke(args=["restore", str(bad), "--yes"])
+    assert result.exit_code != 0
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("casework: ") and "Traceback" not in result.output
+    expected = {"not a backup": "is not a", "cut in half": ("damaged", "failed"), "missing": "no such file"}[damage]
+    assert any(word in message for word in ((expected,) if isinstance(expected, str) else expected)), message
+    assert _state()[0] == before
+
+
+def test_backup_into_a_missing_folder_says_so(office_db, tmp_path):
+    result = office_db.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "office.backup")])
+    assert result.exit_code != 0 and "no such folder" in result.output
