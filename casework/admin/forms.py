@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from casework.auth.models import Role
 from casework.forms import LooseDateField, MultiCheckboxField, NoNulString
@@ -61,3 +61,20 @@ class CapForm(FlaskForm):
 
 
 __all__ = ["UserForm", "EditUserForm", "PasswordForm", "ConfirmForm", "ProgrammeForm", "CapForm", "SelectMultipleField"]
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    username = NoNulString(_l("Person (username)"), validators=[Optional(), Length(max=64)])
+    entity_type = SelectField(_l("Entity"), validators=[Optional()])
+    entity_id = IntegerField(_l("Entity number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    programme = SelectField(_l("Programme"), validators=[Optional()])
+    start = LooseDateField(_l("From (UTC)"), validators=[Optional()])
+    end = LooseDateField(_l("To (UTC)"), validators=[Optional()])
+
+    def validate_end(self, field):
+        if self.start.date and field.date and field.date < self.start.date:
+            raise ValidationError(_l("The end of the period lies before its start."))

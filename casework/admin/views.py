@@ -1,17 +1,33 @@
 """Administrators manage users and programmes here."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from casework.admin.forms import CapForm, ConfirmForm, EditUserForm, PasswordForm, ProgrammeForm, UserForm
+from casework.admin.forms import (
+    AuditFilterForm,
+    CapForm,
+    ConfirmForm,
+    EditUserForm,
+    PasswordForm,
+    ProgrammeForm,
+    UserForm,
+)
+from casework.audit.models import AuditEvent
+from casework.audit.queries import AuditFilters, audit_statement
+from casework.audit.services import ACTIONS, record
 from casework.auth import services as users
 from casework.auth.models import Role, User
 from casework.auth.permissions import roles_required
+from casework.exports import csv_stream
 from casework.extensions import db
 from casework.forms import save, save_and_flash
+from casework.pagination import keyset_page
 from casework.programmes import services as programmes_service
 from casework.programmes.models import Programme
 
@@ -202,9 +218,87 @@ def programmes_cap(programme_id: int):
     return redirect(url_for("admin.programmes_edit", programme_id=programme.id))
 
 
-def init_app(app):
-    from flask_babel import lazy_gettext as _l
+# What the trail's events are about, as the search offers them.
+ENTITY_LABELS = {
+    "cases": _l("Case"), "persons": _l("Person"), "grants": _l("Grant"), "users": _l("User"),
+    "programmes": _l("Programme"), "import_batches": _l("Import"), "submitted_reports": _l("Submitted report"),
+    "database": _l("Database"),
+}
+# The page an event's entity has, where it has one.
+ENTITY_PAGES = {"cases": ("cases.detail", "case_id"), "grants": ("grants.detail", "grant_id"),
+                "users": ("admin.users_edit", "user_id"), "programmes": ("admin.programmes_edit", "programme_id")}
+AUDIT_PER_PAGE = 100
 
+
+def _audit_filters():
+    """The search form from the query string, and its filters (None when the form has errors)."""
+    programmes = _all_programmes()
+    form = AuditFilterForm(request.args)
+    form.entity_type.choices = [("", _("Any entity"))] + [(k, str(v)) for k, v in ENTITY_LABELS.items()]
+    form.action.choices = [("", _("Any action"))] + [(a, a.replace("_", " ")) for a in ACTIONS]
+    form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
+    if not form.validate():
+        return form, None
+    return form, AuditFilters(
+        username=(form.username.data or "").strip() or None,
+        entity_type=form.entity_type.data or None,
+        entity_id=form.entity_id.data,
+        action=form.action.data or None,
+        programme_id=next((p.id for p in programmes if p.code == form.programme.data), None),
+        start=form.start.date,
+        end=form.end.date,
+    )
+
+
+@bp.route("/audit")
+@admin_only
+def audit():
+    form, filters = _audit_filters()
+    page = None
+    if filters is not None:
+        page = keyset_page(audit_statement(filters), AuditEvent, ("id",), descending=True, per_page=AUDIT_PER_PAGE,
+                           page=_int(request.args.get("page")) or 1, after=_int(request.args.get("after")),
+                           before=_int(request.args.get("before")))
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
+    programmes = {p.id: p.code for p in _all_programmes()}
+    return render_template("admin/audit.html", form=form, page=page, args=args, programmes=programmes,
+                           entity_labels=ENTITY_LABELS, entity_pages=ENTITY_PAGES), (200 if page else 400)
+
+
+@bp.route("/audit.csv")
+@admin_only
+def audit_export():
+    form, filters = _audit_filters()
+    if filters is None:
+        return render_template("admin/audit.html", form=form, page=None, args={}, programmes={},
+                               entity_labels=ENTITY_LABELS, entity_pages=ENTITY_PAGES), 400
+    record("audit_exported", summary="audit trail as CSV", changes={"filters": filters.describe()})
+    db.session.commit()
+    programmes = {p.id: p.code for p in _all_programmes()}
+    stmt = audit_statement(filters).order_by(AuditEvent.id.asc())
+
+    def rows():
+        yield ("id", "at_utc", "username", "action", "entity_type", "entity_id", "programme", "changes", "summary",
+               "ip", "request_id")
+        for event in db.session.scalars(stmt.execution_options(yield_per=2000)):
+            yield (event.id, event.at.isoformat(timespec="seconds"), event.username, event.action,
+                   event.entity_type, event.entity_id, programmes.get(event.programme_id),
+                   json.dumps(event.changes, ensure_ascii=False, sort_keys=True) if event.changes else "",
+                   event.summary, event.ip, event.request_id)
+
+    return Response(stream_with_context(csv_stream(rows())), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def init_app(app):
     app.register_blueprint(bp)
     app.extensions["nav"].append(("admin.users_index", _l("Users"), (Role.ADMIN,)))
     app.extensions["nav"].append(("admin.programmes_index", _l("Programmes"), (Role.ADMIN,)))
+    app.extensions["nav"].append(("admin.audit", _l("Audit trail"), (Role.ADMIN,)))

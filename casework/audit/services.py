@@ -66,3 +66,15 @@ def record(action: str, *, user=None, entity=None, entity_type=None, entity_id=N
     )
     db.session.add(event)
     return event
+
+
+# Every action the application records, for the audit search's choices (a test checks the
+# code records no other).
+ACTIONS = (
+    "access_denied", "backup_made", "backup_restored", "audit_exported", "case_created", "case_status_changed",
+    "case_updated", "case_viewed", "cases_exported", "disbursement_recorded", "grant_cancelled",
+    "grant_completed", "grant_decided", "grant_edited", "grant_proposed", "grant_submitted", "import_completed",
+    "login", "login_failed", "login_refused", "logout", "password_changed", "person_created",
+    "person_returned_again", "person_updated", "programme_cap_set", "programme_created", "programme_updated",
+    "report_exported", "report_submitted", "user_created", "user_deactivated", "user_updated",
+)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import os
 import tempfile
 
@@ -17,7 +16,7 @@ from casework.auth.permissions import CASE_ROLES, roles_required
 from casework.cases.forms import STATUS_LABELS, CaseFilterForm
 from casework.cases.models import Case, CaseStatus, Person, Relationship
 from casework.cases.queries import SORTS, CaseFilters, filter_cases
-from casework.exports import safe_cell
+from casework.exports import csv_stream, safe_cell
 from casework.extensions import db
 from casework.programmes.models import Programme
 
@@ -75,19 +74,6 @@ def write_csv(rows, out):
         writer.writerow([safe_cell(v) for v in row])
 
 
-def _csv_stream(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"  # so Excel reads UTF-8
-    for n, row in enumerate(rows, 1):
-        writer.writerow([safe_cell(v) for v in row])
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def write_xlsx(rows, path: str) -> None:
     """XlsxWriter in constant-memory mode: each row goes to disk as it is written."""
     import xlsxwriter
@@ -127,7 +113,7 @@ def export():
     db.session.commit()
     rows = export_rows(current_user, filters)
     if fmt == "csv":
-        return Response(stream_with_context(_csv_stream(rows)), mimetype="text/csv; charset=utf-8",
+        return Response(stream_with_context(csv_stream(rows)), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=cases.csv"})
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

@@ -58,6 +58,8 @@ ACCESS = {
     ("cases.edit_person", "GET"): CASE_A,
     ("cases.edit_person", "POST"): CASE_A,
     ("admin.programmes_index", "GET"): ADMIN,
+    ("admin.audit", "GET"): ADMIN,
+    ("admin.audit_export", "GET"): ADMIN,
     ("admin.programmes_new", "GET"): ADMIN,
     ("admin.programmes_new", "POST"): ADMIN,
     ("admin.programmes_edit", "GET"): ADMIN,
