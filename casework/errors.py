@@ -22,6 +22,11 @@ class Conflict(DomainError):
     """Someone changed the record since it was opened."""
 
 
+class Retry(Conflict):
+    """The action met a simultaneous one (two cases given the same new reference, say): rolled
+    back, it may simply be run again, which casework.forms.save does."""
+
+
 def register(app: Flask) -> None:
     titles = {
         400: lambda: _("Bad request"),

@@ -78,21 +78,28 @@ def save(form, action):
     """Run a service call and commit once; on a refusal roll back and show it on the form.
 
     Returns (result, None) when saved and (None, error) when a rule refused it. A NotAllowed is
-    raised on after the rollback, so the user gets the 403 page rather than a form error.
+    raised on after the rollback, so the user gets the 403 page rather than a form error. An
+    action that met a simultaneous one (Retry) is run again, a few times, from the start.
     """
-    from casework.errors import DomainError, NotAllowed
+    from casework.errors import DomainError, NotAllowed, Retry
     from casework.extensions import db
 
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, NotAllowed):
-            raise
-        apply_domain_error(form, error)
-        return None, error
-    return result, None
+    for attempt in range(1, RETRIES + 1):
+        try:
+            result = action()
+            db.session.commit()
+            return result, None
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, Retry) and attempt < RETRIES:
+                continue
+            if isinstance(error, NotAllowed):
+                raise
+            apply_domain_error(form, error)
+            return None, error
+
+
+RETRIES = 5
 
 
 def error_status(error) -> int:

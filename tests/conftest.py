@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+import uuid
+from contextlib import contextmanager
 
 import pytest
 from flask import g
@@ -67,6 +69,32 @@ def _empty_tables():
         else:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+
+
+@contextmanager
+def own_database(kind: str, tmp_path):
+    """The URL of an empty database of the test's own: a SQLite file, or a new PostgreSQL
+    database on the test server (dropped afterwards) — for tests that replace or kill what
+    holds it."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'own.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, make_url
+
+    name = f"casework_own_{uuid.uuid4().hex[:10]}"
+    server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+# Both databases when the suite runs on PostgreSQL; SQLite alone otherwise.
+OWN_DATABASE_KINDS = ["sqlite"] + (["postgresql"] if TEST_DB_URL else [])
 
 
 def make_app(database_url, instance_path, **overrides):

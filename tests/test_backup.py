@@ -2,45 +2,30 @@
 figures; a file that is not a whole backup is refused and changes nothing."""
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import select, text
 
 from casework.extensions import db
-from tests.conftest import TEST_DB_URL, make_app
+from tests.conftest import OWN_DATABASE_KINDS, make_app, own_database
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if TEST_DB_URL else []))
+@pytest.fixture(params=OWN_DATABASE_KINDS)
 def office_db(request, tmp_path):
     """An app on a database of its own (migrated, demo office loaded), SQLite file or PostgreSQL."""
-    if request.param == "sqlite":
-        url, cleanup = f"sqlite:///{tmp_path / 'office.sqlite3'}", None
-    else:
-        name = f"casework_backup_{uuid.uuid4().hex[:8]}"
-        server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with server.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)
+    with own_database(request.param, tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            from casework.demo.data import load_demo
 
-        def cleanup():
-            with server.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            server.dispose()
-    app = make_app(url, tmp_path / "instance")
-    with app.app_context():
-        from casework.demo.data import load_demo
-
-        upgrade()
-        load_demo(app.instance_path)
-        db.session.commit()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if cleanup:
-        cleanup()
+            upgrade()
+            load_demo(app.instance_path)
+            db.session.commit()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _figures() -> dict:

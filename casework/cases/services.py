@@ -6,11 +6,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from casework.audit.services import diff, record
 from casework.cases.models import Case, CaseStatus, Person, Relationship, Sex, Vulnerability
 from casework.db import utcnow
-from casework.errors import Conflict, DomainError
+from casework.errors import Conflict, DomainError, Retry
 from casework.extensions import db
 
 # The receiving office's view of a return. Withdrawn means the person did not return.
@@ -91,8 +92,13 @@ def _clean_case_values(values: dict) -> dict:
 
 
 def next_reference(programme, year: int) -> str:
+    """The programme-year's next reference: AVR-CH-2011-0001, ... -9999, -10000, ...
+
+    The highest number is the longest reference, then the last in text order ("-10000" sorts
+    before "-9999" as text)."""
     prefix = f"{programme.code}-{year}-"
-    last = db.session.scalar(select(func.max(Case.reference)).where(Case.reference.like(prefix + "%")))
+    last = db.session.scalar(select(Case.reference).where(Case.reference.like(prefix + "%"))
+                             .order_by(func.length(Case.reference).desc(), Case.reference.desc()).limit(1))
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
 
@@ -124,7 +130,14 @@ def register_case(programme, case_values: dict, members: list[PersonData], actor
     for values in member_values:
         case.persons.append(_new_person(values))
     db.session.add(case)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if reference is None and any(name in str(error.orig) for name in ("uq_cases_reference", "cases.reference")):
+            # Another registration took the same new reference at the same moment.
+            raise Retry(_("Another case was given this reference at the same moment; please save again.")) \
+                from None
+        raise
     record("case_created", user=actor, entity=case, programme_id=programme.id,
            changes={"reference": case.reference, "members": len(case.persons)}, summary=case.reference)
     return case

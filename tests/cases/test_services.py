@@ -127,3 +127,33 @@ def test_age_with_year_only_birth(factory, office):
     person.birth_date = date(1980, 6, 1)
     assert person.age_on(date(2010, 5, 31)) == 29
     assert person.age_on(date(2010, 6, 1)) == 30
+
+
+def test_references_go_on_past_9999(office, factory):
+    factory.case(office.ch, arrival=date(2011, 3, 1), reference="AVR-CH-2011-9999")
+    db.session.commit()
+    first = factory.case(office.ch, arrival=date(2011, 4, 1))
+    second = factory.case(office.ch, arrival=date(2011, 5, 1))
+    db.session.commit()
+    assert (first.reference, second.reference) == ("AVR-CH-2011-10000", "AVR-CH-2011-10001")
+
+
+def test_a_reference_taken_at_the_same_moment_is_retried_with_the_next_one(office, factory, monkeypatch):
+    """Two registrations read the same highest reference; the one that saves second runs again."""
+    from casework.forms import save
+
+    factory.case(office.ch, arrival=date(2011, 3, 1))  # AVR-CH-2011-0001
+    db.session.commit()
+    real, calls = services.next_reference, []
+
+    def stale_then_real(programme, year):
+        calls.append(year)
+        return "AVR-CH-2011-0001" if len(calls) == 1 else real(programme, year)
+
+    monkeypatch.setattr(services, "next_reference", stale_then_real)
+
+    class Form:
+        form_errors: list = []
+
+    case, error = save(Form(), lambda: factory.case(office.ch, arrival=date(2011, 6, 1)))
+    assert error is None and case.reference == "AVR-CH-2011-0002" and len(calls) == 2
