@@ -242,9 +242,10 @@ def index():
     if form.validate():
         if form.programme.data:
             stmt = stmt.where(Case.programme_id.in_([p.id for p in programmes if p.code == form.programme.data]))
-        if form.status.data:
+        # Optional() lets a blank-looking value past the choice check: treat it as "any".
+        if (form.status.data or "").strip():
             stmt = stmt.where(Grant.status == GrantStatus(form.status.data))
-        if form.category.data:
+        if (form.category.data or "").strip():
             stmt = stmt.where(Grant.category == GrantCategory(form.category.data))
         if form.period_from.date:
             stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, timezone.utc))

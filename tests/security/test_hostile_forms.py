@@ -1,0 +1,145 @@
+"""Hostile input in every form of the application: never a 500, and a refused form saves nothing.
+
+The forms are found the way a user finds them: the pages of the office are fetched and every
+<form> on them is read (its action, method and field names). A test checks that every POST
+route of app.url_map is reached by some form, so a new form cannot be forgotten. hypothesis
+then fills each form's fields with hostile values (see test_hostile_input.py for the values
+and for how many examples: 500 per form on PostgreSQL, 100 on SQLite).
+"""
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from casework.extensions import db
+from tests.security.test_hostile_input import FUZZ, VALUE, _logged_in
+
+# Routes no form of a page reaches on purpose: logging out (it ends the fuzzing session) and
+# logging in (fuzzed on its own in test_hostile_input.py).
+NOT_FUZZED = {"auth.logout", "auth.login"}
+# Tables whose rows a refused form must leave untouched (the audit trail may record the refusal).
+DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
+                 "users", "programmes", "programme_caps", "import_batches", "submitted_reports")
+
+
+class _Forms(HTMLParser):
+    """Each <form> of a page: (method, action, {field name: kind})."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._current = (attrs.get("method", "get").lower(), attrs.get("action") or "", {})
+            self.forms.append(self._current)
+        elif self._current is not None and tag in ("input", "select", "textarea", "button") and attrs.get("name"):
+            kind = attrs.get("type", "text") if tag == "input" else tag
+            if attrs["name"] != "csrf_token":
+                self._current[2][attrs["name"]] = kind
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def _source_pages(office, grants) -> list[tuple[str, str]]:
+    """(who looks, page) for every page that holds a form."""
+    case, person = office.ch_case, office.ch_case.persons[0]
+    draft, sent, approved = grants
+    supervisor = [f"/cases/{case.id}", f"/cases/{case.id}/edit", f"/cases/{case.id}/persons/new",
+                  f"/cases/{case.id}/persons/{person.id}/edit", "/cases/new", "/cases/",
+                  f"/cases/{case.id}/grants/new", f"/grants/{draft.id}", f"/grants/{draft.id}/edit",
+                  f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",
+                  "/reports/?programme=VARRP-UK&period=2010", "/imports/"]
+    admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
+             "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit"]
+    return [("supervisor", page) for page in supervisor] + [("admin", page) for page in admin]
+
+
+def _import_preview(client) -> str:
+    """The import page after a dry run of a good file: it holds the confirm form."""
+    from tests.imports.test_import import PERSONS
+
+    response = client.post("/imports/", data={"kind": "persons", "file": (io.BytesIO(PERSONS.encode()), "p.csv")},
+                           content_type="multipart/form-data")
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def targets(app, office):
+    """Every form of the office's pages, with the role that uses it."""
+    from tests.grants.helpers import approved, proposed, submitted
+
+    grants = (proposed(office, case=office.uk_case, actor=office.caseworker_uk),
+              submitted(office, case=office.uk_case, actor=office.caseworker_uk),
+              approved(office, case=office.uk_case, amount="900", actor=office.caseworker_uk))
+    users = {"supervisor": office.supervisor, "admin": office.admin}
+    found = {}
+    for role, page in _source_pages(office, grants):
+        client = _logged_in(app, users[role])
+        html = client.get(page).get_data(as_text=True)
+        if page == "/imports/":
+            html += _import_preview(client)
+        parser = _Forms()
+        parser.feed(html)
+        for method, action, fields in parser.forms:
+            path = urlsplit(action).path or urlsplit(page).path
+            if method == "post" and path == "/logout" or not fields and method == "get":
+                continue
+            key = (method.upper(), path)
+            found.setdefault(key, (role, {}))[1].update(fields)  # the page's forms to one address, merged
+    db.session.commit()
+    return found, users
+
+
+def test_every_post_route_is_reached_by_a_form(app, targets):
+    found, _users = targets
+    adapter = app.url_map.bind("localhost")
+    reached = {adapter.match(path, method="POST")[0] for method, path in found if method == "POST"}
+    post_routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    assert post_routes - NOT_FUZZED - reached == set()
+
+
+def _counts() -> dict:
+    from sqlalchemy import table
+
+    return {name: db.session.scalar(select(func.count()).select_from(table(name))) for name in DOMAIN_TABLES}
+
+
+def test_hostile_values_in_every_form_never_cause_a_server_error_or_a_half_save(app, targets):
+    found, users = targets
+    clients = {role: _logged_in(app, user) for role, user in users.items()}
+    problems = []
+    for (method, path), (role, fields) in sorted(found.items()):
+        client = clients[role]
+        strategies = {name: (st.binary(max_size=2000) if kind == "file" else VALUE) for name, kind in fields.items()}
+
+        @FUZZ
+        @given(st.fixed_dictionaries({}, optional=strategies))
+        def run(values):
+            if method == "GET":
+                response = client.get(path, query_string=values)
+                assert response.status_code < 500, (path, values)
+                return
+            before = _counts()
+            data = {name: ((io.BytesIO(value), "hostile.csv") if fields[name] == "file" else value)
+                    for name, value in values.items()}
+            response = client.post(path, data=data, content_type="multipart/form-data")
+            assert response.status_code < 500, (path, values)
+            db.session.remove()
+            if response.status_code not in (302, 303):  # refused: nothing saved, not even a part
+                assert _counts() == before, (path, values, response.status_code)
+
+        try:
+            run()
+        except Exception as error:  # every form is tried; all that fail are named together
+            problems.append(f"{method} {path}: {type(error).__name__}: {error}")
+    assert not problems, "\n".join(problems)
