@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 SCALE  ?= 400000
 
-.PHONY: run test install install-test bench clean-venv
+.PHONY: run test install install-test bench scan load clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,23 @@ test: install-test
 # CASEWORK_BENCH_DATABASE_URL is set, on PostgreSQL; writes bench-results.json.
 bench: install
 	$(BIN)/python -m casework.bench --scale $(SCALE)
+
+# Real attack tools (wapiti, sqlmap) against a throwaway copy of the demo office on 127.0.0.1;
+# fails on any finding above informational or any 5xx. The tools live in .venv-scan.
+SCAN_VENV := .venv-scan
+$(SCAN_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install -q --upgrade pip
+	$(SCAN_VENV)/bin/python -m pip install -q $$($(PYTHON) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['scan']))")
+	touch $@
+
+scan: install $(SCAN_VENV)/.installed
+	$(BIN)/python -m casework.scan
+
+# 50 users on gunicorn + PostgreSQL for a minute, then again during a wrong-password flood;
+# writes load-results.json. CASEWORK_LOAD_DATABASE_URL names the (throwaway) database.
+load: install
+	$(BIN)/python -m casework.loadrun
 
 clean-venv:
 	rm -rf $(VENV)

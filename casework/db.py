@@ -66,10 +66,10 @@ def to_money(value) -> Decimal:
         raise MoneyError("not an amount") from None
     if not amount.is_finite():
         raise MoneyError("not an amount")
+    if abs(amount) >= Decimal("1e13"):  # before rounding: 1e309 cannot even be rounded to cents
+        raise MoneyError("amount too large")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise MoneyError("at most two decimals")
-    if abs(amount) >= Decimal("1e13"):
-        raise MoneyError("amount too large")
     return amount.quantize(CENT)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -126,3 +126,16 @@ def save_and_flash(action, success: str) -> bool:
         return False
     flash(success, "success")
     return True
+
+
+class WholeNumberField(IntegerField):
+    """An integer that fits a database integer: a 400-digit number is refused as bad input here,
+    before validators such as NumberRange (which would overflow turning it into a float)."""
+
+    LIMIT = 2**31 - 1
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > self.LIMIT:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))

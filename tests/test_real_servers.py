@@ -9,20 +9,12 @@ On SQLite (a file) always, and on PostgreSQL when the suite runs there.
 """
 from __future__ import annotations
 
-import http.cookiejar
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -30,88 +22,11 @@ from sqlalchemy import func, select, text
 
 from casework.extensions import db
 from tests.cases.test_views import member, register_form
-from tests.conftest import OWN_DATABASE_KINDS, PASSWORD, csrf_token_from, make_app, own_database
+from casework.http_client import Server, Visitor
+from tests.conftest import OWN_DATABASE_KINDS, PASSWORD, make_app, own_database
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-WORKERS = 4
 RACERS = 50
 TRIALS = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving wsgi:app on 127.0.0.1, in a process group of its own."""
-
-    def __init__(self, url: str, tmp_path: Path):
-        self.url, self.tmp_path = url, tmp_path
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def start(self) -> None:
-        env = {**os.environ, "CASEWORK_DATABASE_URL": self.url,
-               "CASEWORK_INSTANCE_PATH": str(self.tmp_path / "instance"), "CASEWORK_SECRET_KEY": "real-servers"}
-        log = open(self.tmp_path / "gunicorn.log", "ab")
-        # Its own pid file and no control socket: several instances may run as one user.
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
-             "--pid", str(self.tmp_path / "gunicorn.pid"), "--no-control-socket", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/login", timeout=2).read()
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                assert self.process.poll() is None, (self.tmp_path / "gunicorn.log").read_text()[-2000:]
-                time.sleep(0.1)
-        raise AssertionError("gunicorn did not answer in 30 s")
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(timeout=30)
-        self.process = None
-
-    def server_errors(self) -> str:
-        log = (self.tmp_path / "gunicorn.log").read_text(errors="replace")
-        return "\n".join(line for line in log.splitlines() if "Traceback" in line or "Exception" in line)
-
-
-class Visitor:
-    """One browser: its own cookies, redirects not followed, the session's CSRF token."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
-        self.token = None
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode({**data, "csrf_token": self.token}).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as response:
-                return response.status, response.headers.get("Location", ""), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers.get("Location", ""), error.read().decode(errors="replace")
-
-    def login(self, username: str) -> "Visitor":
-        self.token = csrf_token_from(self.request("/login")[2])
-        status, location, _ = self.request("/login", {"username": username, "password": PASSWORD})
-        assert status == 302 and "login" not in location, (username, status)
-        self.token = csrf_token_from(self.request("/dashboard")[2])  # a new session, a new token
-        return self
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def _all_at_once(jobs) -> list:
@@ -162,7 +77,7 @@ def test_fifty_simultaneous_approvals_make_one_decision_in_every_trial(kind, tmp
     from tests.grants.helpers import submitted
 
     with office_served(kind, tmp_path) as (app, office, server):
-        visitors = [Visitor(server.base).login(f"reviewer{i % 10}") for i in range(RACERS)]
+        visitors = [Visitor(server.base).login(f"reviewer{i % 10}", PASSWORD) for i in range(RACERS)]
         outcomes = []
         for _trial in range(TRIALS):
             grant = submitted(office, case=office.uk_case, amount="500", actor=office.caseworker_uk)
@@ -177,7 +92,7 @@ def test_fifty_simultaneous_approvals_make_one_decision_in_every_trial(kind, tmp
             outcomes.append((decisions, audited, sorted(set(statuses))))
         assert all(o[0] == 1 and o[1] == 1 for o in outcomes), outcomes
         assert all(s < 500 for o in outcomes for s in o[2]), outcomes
-        assert not server.server_errors()
+        assert server.server_errors() == []
 
 
 @pytest.mark.parametrize("kind", OWN_DATABASE_KINDS)
@@ -187,7 +102,8 @@ def test_fifty_simultaneous_payments_never_pay_more_than_was_approved(kind, tmp_
     from tests.grants.helpers import approved
 
     with office_served(kind, tmp_path, supervisors=0) as (app, office, server):
-        visitors = [Visitor(server.base).login(name) for name in ("caseworker.uk", "supervisor") * (RACERS // 2)]
+        names = ("caseworker.uk", "supervisor") * (RACERS // 2)
+        visitors = [Visitor(server.base).login(name, PASSWORD) for name in names]
         for _trial in range(5):
             grant = approved(office, case=office.uk_case, amount="1000", actor=office.caseworker_uk)
             form = {"paid_on": date.today().isoformat(), "amount": "150.00", "mode": "cash", "receipt_reference": ""}
@@ -200,7 +116,7 @@ def test_fifty_simultaneous_payments_never_pay_more_than_was_approved(kind, tmp_
             assert 1 <= len(paid) <= 6 and sum(paid) <= 1000, paid  # six payments of 150 fit in 1000
             assert audited == len(paid) and statuses.count(302) == len(paid), statuses
             assert all(s < 500 for s in statuses), statuses
-        assert not server.server_errors()
+        assert server.server_errors() == []
 
 
 @pytest.mark.parametrize("kind", OWN_DATABASE_KINDS)
@@ -212,7 +128,7 @@ def test_killing_the_server_loses_no_acknowledged_registration(kind, tmp_path):
         acknowledged: list[int] = []
         programme_id = office.ch.id
         for round_ in range(3):
-            writers = [Visitor(server.base).login("caseworker") for _ in range(6)]
+            writers = [Visitor(server.base).login("caseworker", PASSWORD) for _ in range(6)]
             stop = threading.Event()
 
             def write(visitor, w):
@@ -252,4 +168,4 @@ def test_killing_the_server_loses_no_acknowledged_registration(kind, tmp_path):
         assert set(cases) <= created
         if kind == "sqlite":
             assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        assert not server.server_errors()
+        assert server.server_errors() == []

@@ -1,11 +1,11 @@
 """Forms for managing users and programmes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField
+from wtforms import PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from casework.auth.models import Role
-from casework.forms import LooseDateField, MultiCheckboxField, NoNulString
+from casework.forms import LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
 
 ROLE_CHOICES = [
     (Role.CASEWORKER.value, _l("Caseworker")),
@@ -49,7 +49,7 @@ class ProgrammeForm(FlaskForm):
         choices=[("office", _l("The office's supervisor")), ("donor", _l("The donor"))],
     )
     budget = NoNulString(_l("Budget (empty for none)"), validators=[Optional(), Length(max=20)])
-    small_cell_threshold = IntegerField(
+    small_cell_threshold = WholeNumberField(
         _l("Hide report cells below (empty for off)"), validators=[Optional(), NumberRange(min=1, max=100)]
     )
 
@@ -69,7 +69,7 @@ class AuditFilterForm(FlaskForm):
 
     username = NoNulString(_l("Person (username)"), validators=[Optional(), Length(max=64)])
     entity_type = SelectField(_l("Entity"), validators=[Optional()])
-    entity_id = IntegerField(_l("Entity number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    entity_id = WholeNumberField(_l("Entity number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     action = SelectField(_l("Action"), validators=[Optional()])
     programme = SelectField(_l("Programme"), validators=[Optional()])
     start = LooseDateField(_l("From (UTC)"), validators=[Optional()])

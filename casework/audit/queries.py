@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import and_, or_, select
 
@@ -45,5 +45,5 @@ def audit_statement(filters: AuditFilters):
     if filters.start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(filters.start, time(), timezone.utc))
     if filters.end:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(filters.end + timedelta(days=1), time(), timezone.utc))
+        stmt = stmt.where(AuditEvent.at <= datetime.combine(filters.end, time.max, timezone.utc))
     return stmt

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.cases.models import CaseStatus, Relationship, Sex, Vulnerability
-from casework.forms import BirthField, LooseDateField, MultiCheckboxField, NoNulString
+from casework.forms import BirthField, LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
 
 SEX_CHOICES = [(Sex.F.value, _l("Female")), (Sex.M.value, _l("Male")), (Sex.X.value, _l("Other / not stated"))]
 RELATIONSHIP_CHOICES = [
@@ -90,7 +90,7 @@ class CaseFilterForm(FlaskForm):
     arrived_from = LooseDateField(_l("Arrived from"), validators=[Optional()])
     arrived_to = LooseDateField(_l("Arrived to"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
-    page = IntegerField(validators=[Optional()])
+    page = WholeNumberField(validators=[Optional()])
 
 RELATIONSHIP_LABELS = {Relationship(value): label for value, label in RELATIONSHIP_CHOICES}
 VULNERABILITY_LABELS = {Vulnerability(value): label for value, label in VULNERABILITY_CHOICES}

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.forms import LooseDateField, NoNulString
+from casework.forms import LooseDateField, NoNulString, WholeNumberField
 from casework.grants.models import DecisionOutcome, DisbursementMode, GrantCategory, GrantStatus
 from casework.grants.workflow import STATUS_LABELS
 
@@ -82,7 +82,7 @@ class GrantFilterForm(FlaskForm):
                            validators=[Optional()])
     period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
     period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])
-    page = IntegerField(validators=[Optional()])
+    page = WholeNumberField(validators=[Optional()])
 
 
 __all__ = ["GrantStatus"]

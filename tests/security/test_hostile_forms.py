@@ -108,10 +108,12 @@ def test_every_post_route_is_reached_by_a_form(app, targets):
     assert post_routes - NOT_FUZZED - reached == set()
 
 
-def _counts() -> dict:
+def _counts() -> tuple:
+    """Rows of every domain table, in one statement (it runs twice per example)."""
     from sqlalchemy import table
 
-    return {name: db.session.scalar(select(func.count()).select_from(table(name))) for name in DOMAIN_TABLES}
+    return tuple(db.session.execute(select(*[select(func.count()).select_from(table(name)).scalar_subquery()
+                                             for name in DOMAIN_TABLES])).one())
 
 
 def test_hostile_values_in_every_form_never_cause_a_server_error_or_a_half_save(app, targets):

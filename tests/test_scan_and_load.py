@@ -1,0 +1,49 @@
+"""The harness of `make scan` and `make load`: what can rot between full runs is run here small."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from casework.scan import sqlmap_findings, wapiti_findings
+from tests.conftest import OWN_DATABASE_KINDS, own_database
+
+
+def test_wapiti_report_findings_count_and_informational_ones_do_not():
+    report = {
+        "vulnerabilities": {
+            "SQL Injection": [{"method": "GET", "path": "/cases/", "info": "SQL Injection via injection in q"}],
+            "Cross Site Scripting": [],
+            "Secure Flag cookie": [{"method": "GET", "path": "/", "info": "Secure flag is not set in the cookie"}],
+        },
+        "anomalies": {"Internal Server Error": [{"method": "POST", "path": "/grants/1/decide", "info": "500"}]},
+        "additionals": {"Fingerprint web technology": [{"info": "Flask"}]},
+        "infos": {"auth": {"logged_in": True}},
+    }
+    found = wapiti_findings(report, "supervisor")
+    assert sorted(f.what.split(":")[0] for f in found) == ["Internal Server Error", "SQL Injection"]
+    assert found[0].who == "supervisor" and "/cases/" in found[1].where + found[0].where
+
+
+def test_sqlmap_log_names_each_injectable_parameter():
+    log = ("sqlmap identified the following injection point(s) with a total of 80 HTTP(s) requests:\n---\n"
+           "Parameter: q (GET)\n    Type: boolean-based blind\n---\nParameter: sort (GET)\n    Type: UNION\n")
+    assert [f.what for f in sqlmap_findings(log, "search")] == ["injectable: q (GET)", "injectable: sort (GET)"]
+    assert sqlmap_findings("", "search") == []
+
+
+@pytest.mark.parametrize("kind", OWN_DATABASE_KINDS)
+def test_the_load_run_at_a_tiny_scale_reports_every_kind_of_request(kind, tmp_path):
+    from casework.loadrun import main
+
+    with own_database(kind, tmp_path) as url:
+        out = tmp_path / "load.json"
+        assert main(["--database-url", url, "--users", "5", "--seconds", "3", "--cases", "50", "--workers", "2",
+                     "--output", str(out)]) == 0
+    results = json.loads(out.read_text())
+    for phase in ("browsing", "during_flood"):
+        assert results[phase]["all_users"]["errors"] == 0
+        assert results[phase]["all_users"]["requests"] > 0 and results[phase]["all_users"]["p95_ms"] > 0
+        assert {"case_list", "case_page", "search"} <= set(results[phase])
+    assert results["during_flood"]["flood"]["refused"] == results["during_flood"]["flood"]["requests"] > 0
+    assert results["server_errors"] == 0
