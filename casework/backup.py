@@ -133,23 +133,33 @@ def restore_backup(source: Path) -> None:
               f"--dbname={url.database}", str(source)], _pg_env(url))
 
 
+def _run_step(step, *args):
+    """Run a backup step; its refusal becomes the command's one-line error."""
+    from casework.cli import CommandError
+
+    try:
+        return step(*args)
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+
+
+def _recorded(action: str, file: Path, done: str) -> None:
+    """Record the backup or restore in the audit trail, with the row counts, and say so."""
+    from casework.audit.services import record
+
+    counts = table_counts()
+    record(action, entity_type="database", summary=f"{done} {file.name}", changes={"file": file.name, "rows": counts})
+    db.session.commit()
+    click.echo(f"{done} {file} ({sum(counts.values()):,} rows in {len(counts)} tables).")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(file: Path):
     """Write a backup of the whole database to FILE."""
-    from casework.audit.services import record
-    from casework.cli import CommandError
-
-    try:
-        make_backup(file)
-    except BackupError as error:
-        raise CommandError(str(error)) from None
-    counts = table_counts()
-    record("backup_made", entity_type="database", summary=f"backup written to {file.name}",
-           changes={"file": file.name, "rows": counts})
-    db.session.commit()
-    click.echo(f"Backup written to {file} ({sum(counts.values()):,} rows in {len(counts)} tables).")
+    _run_step(make_backup, file)
+    _recorded("backup_made", file, "Backup written to")
 
 
 @click.command("restore")
@@ -158,14 +168,7 @@ def backup_command(file: Path):
 @with_appcontext
 def restore_command(file: Path, yes: bool):
     """Replace the whole database with the backup in FILE."""
-    from casework.audit.services import record
-    from casework.cli import CommandError
-
-    backend = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
-    try:
-        check_backup(file, backend)
-    except BackupError as error:
-        raise CommandError(str(error)) from None
+    _run_step(check_backup, file, make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name())
     try:
         current = sum(table_counts().values())
     except Exception:  # an empty or new database has no tables yet
@@ -174,15 +177,8 @@ def restore_command(file: Path, yes: bool):
     if current and not yes:
         click.confirm(f"This replaces all {current:,} rows of the current database with {file.name}. Go on?",
                       abort=True)
-    try:
-        restore_backup(file)
-    except BackupError as error:
-        raise CommandError(str(error)) from None
-    counts = table_counts()
-    record("backup_restored", entity_type="database", summary=f"restored from {file.name}",
-           changes={"file": file.name, "rows": counts})
-    db.session.commit()
-    click.echo(f"Restored from {file} ({sum(counts.values()):,} rows in {len(counts)} tables).")
+    _run_step(restore_backup, file)
+    _recorded("backup_restored", file, "Restored from")
 
 
 def init_app(app) -> None:

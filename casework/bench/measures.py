@@ -46,14 +46,20 @@ def _late_page_url(bench) -> str:
     return f"/cases/?page={number}&after={before.last.encode()}"
 
 
+def _timed_pages(bench, urls: dict[str, str]) -> tuple[list[float], dict[str, float]]:
+    """Every page's timings together, and each page's p95."""
+    samples, per_url = [], {}
+    for name, url in urls.items():
+        timings = bench.timed(url, bench.options.runs)
+        per_url[name] = round(p95(timings), 1)
+        samples += timings
+    return samples, per_url
+
+
 @measurement("case_list")
 def case_list(bench) -> dict:
     runs = bench.options.runs
-    samples, per_url = [], {}
-    for name, url in case_list_urls(bench).items():
-        timings = bench.timed(url, runs)
-        per_url[name] = round(p95(timings), 1)
-        samples += timings
+    samples, per_url = _timed_pages(bench, case_list_urls(bench))
     # Typing a late page's number skips rows through the index: reported, not part of the ratio.
     late_by_number = bench.timed(f"/cases/?page={_late_page(bench)}", runs)
     trivial = bench.timed("/bench/trivial", runs * 3)
@@ -79,11 +85,7 @@ def grant_list_urls(bench) -> dict[str, str]:
 @measurement("grant_list")
 def grant_list(bench) -> dict:
     runs = bench.options.runs
-    samples, per_url = [], {}
-    for name, url in grant_list_urls(bench).items():
-        timings = bench.timed(url, runs)
-        per_url[name] = round(p95(timings), 1)
-        samples += timings
+    samples, per_url = _timed_pages(bench, grant_list_urls(bench))
     trivial = bench.timed("/bench/trivial", runs * 3)
     return {"grant_list_p95_ms": round(p95(samples), 1), "grant_list_p95_ms_by_page": per_url,
             "grant_list_vs_trivial": round(p95(samples) / p95(trivial), 2),
