@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +66,7 @@ class App(Server):
     """The app under gunicorn over a new SQLite database holding the demo office."""
 
     def __init__(self, workdir: Path):
-        super().__init__(f"sqlite:///{workdir / 'scan.sqlite3'}", workdir, workers=2,
+        super().__init__(f"sqlite:///{workdir / 'scan.sqlite3'}", workdir, workers=4,
                          env={"CASEWORK_SECRET_KEY": "scan-only"})
 
     def prepare(self) -> dict[str, str]:
@@ -113,7 +115,7 @@ def run_wapiti(app: App, username: str, password: str, workdir: Path, quick: boo
         # Every case page has the same forms: a bounded crawl samples them instead of visiting all.
         "-d", "4", "--max-links-per-page", "20", "--max-files-per-dir", "10", "--max-parameters", "12",
         "--max-scan-time", "60" if quick else "180", "--max-attack-time", "15" if quick else "30",
-        "--flush-session", "-f", "json", "-o", str(out), "-v", "0", "--store-session", str(workdir / "wapiti"),
+        "--flush-session", "-f", "json", "-o", str(out), "-v", "0", "--store-session", str(workdir / f"wapiti-{username}"),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
     if not out.exists():
@@ -122,7 +124,8 @@ def run_wapiti(app: App, username: str, password: str, workdir: Path, quick: boo
     infos = report.get("infos") or {}
     if not (infos.get("auth") or {}).get("logged_in"):
         return [Finding("wapiti", username, "wapiti could not log in")], f"wapiti as {username}: not logged in"
-    return wapiti_findings(report, username), f"wapiti as {username}: {infos.get('crawled_pages_nbr', '?')} URLs"
+    found = wapiti_findings(report, username)
+    return found, f"wapiti as {username}: {infos.get('crawled_pages_nbr', '?')} URLs, {len(found)} findings"
 
 
 # --- sqlmap ------------------------------------------------------------------------------
@@ -148,30 +151,35 @@ def sqlmap_findings(log_text: str, name: str) -> list[Finding]:
             re.finditer(r"^Parameter: (.+)$", log_text, re.MULTILINE)]
 
 
-def run_sqlmap(app: App, passwords: dict, workdir: Path, quick: bool) -> tuple[list, list[str]]:
-    found, lines = [], []
-    for name, path, data, who in SQLMAP_TARGETS:
-        out = workdir / "sqlmap" / re.sub(r"\W+", "-", name)
-        command = [str(TOOLS / "sqlmap"), "-u", app.base + path, "--batch", "--flush-session",
-                   "--level", "1" if quick else "3", "--risk", "1" if quick else "2",
-                   "--output-dir", str(out), "--disable-coloring", "--timeout", "30", "--retries", "1"]
-        if data is not None:
-            command += ["--data", data, "--csrf-token", "csrf_token", "--csrf-url", app.base + path]
-        if who is not None:
-            command += ["--cookie", session_cookie(app.base, who, passwords[who])]
-            # Never log out (the session is the scan's), never follow elsewhere.
-            command += ["--skip", "csrf_token", "--ignore-redirects"]
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
-        log = "\n".join(p.read_text(errors="replace") for p in out.rglob("log") if p.is_file())
-        hits = sqlmap_findings(log, name)
-        if "all tested parameters do not appear to be injectable" not in done.stdout and not hits:
-            if "CRITICAL" in done.stdout:
-                critical = [line for line in done.stdout.splitlines() if "CRITICAL" in line]
-                lines.append(f"sqlmap {name}: note: {critical[-1][:200]}")
-        found += hits
-        tested = len(re.findall(r"testing '", done.stdout))
-        lines.append(f"sqlmap {name} ({who or 'anonymous'}): {tested} tests, {len(hits)} injectable parameters")
-    return found, lines
+def sqlmap_target(app: App, passwords: dict, workdir: Path, quick: bool, target) -> tuple[list, str]:
+    name, path, data, who = target
+    out = workdir / "sqlmap" / re.sub(r"\W+", "-", name)
+    command = [str(TOOLS / "sqlmap"), "-u", app.base + path, "--batch", "--flush-session",
+               "--level", "1" if quick else "3", "--risk", "1" if quick else "2",
+               "--output-dir", str(out), "--disable-coloring", "--timeout", "30", "--retries", "1"]
+    if data is not None:
+        command += ["--data", data, "--csrf-token", "csrf_token", "--csrf-url", app.base + path]
+    if who is not None:
+        command += ["--cookie", session_cookie(app.base, who, passwords[who])]
+        # The session is the scan's: its token is not a parameter to attack, and no redirect is followed.
+        command += ["--skip", "csrf_token", "--ignore-redirects"]
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    log = "\n".join(p.read_text(errors="replace") for p in out.rglob("log") if p.is_file())
+    hits = sqlmap_findings(log, name)
+    tested = len(re.findall(r"testing '", done.stdout))
+    line = (f"sqlmap {name} ({who or 'anonymous'}): {tested} tests, {len(hits)} injectable parameters, "
+            f"{time.monotonic() - started:.0f} s")
+    critical = [row for row in done.stdout.splitlines() if "CRITICAL" in row]
+    if critical and not hits:
+        line += f" (sqlmap said: {critical[-1][:160]})"
+    return hits, line
+
+
+def _in_parallel(jobs, workers: int) -> list:
+    """Run the callables a few at a time (the tools wait on the server most of the time)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: job(), jobs))
 
 
 def main(argv=None) -> int:
@@ -188,13 +196,15 @@ def main(argv=None) -> int:
     try:
         passwords = app.prepare()
         app.start()
-        found, lines = run_sqlmap(app, passwords, workdir, options.quick)
-        summary.findings += found
-        summary.lines += lines
-        for who in ROLES:
-            found, line = run_wapiti(app, who, passwords[who], workdir, options.quick)
+        jobs = [lambda t=t: sqlmap_target(app, passwords, workdir, options.quick, t) for t in SQLMAP_TARGETS]
+        # wapiti as an administrator last: its attacks edit users, which the other roles' sessions rely on.
+        jobs += [lambda who=who: run_wapiti(app, who, passwords[who], workdir, options.quick)
+                 for who in ROLES if who != "admin"]
+        results = _in_parallel(jobs, workers=4)
+        results += [run_wapiti(app, "admin", passwords["admin"], workdir, options.quick)]
+        for found, line in results:
             summary.findings += found
-            summary.lines.append(f"{line}, {len(found)} findings")
+            summary.lines.append(line)
         errors = app.server_errors()
         summary.server_errors = len(errors)
     finally:
