@@ -75,6 +75,9 @@ def make_backup(target: Path) -> None:
     if not target.parent.is_dir():
         raise BackupError(f"no such folder: {target.parent}")
     partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    # The file holds personal data: owner-only from its first byte, whatever the umask.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         if url.get_backend_name() == "sqlite":
             source = _sqlite_path(url)

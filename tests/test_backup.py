@@ -109,3 +109,17 @@ def test_a_file_that_is_not_a_whole_backup_is_refused_and_changes_nothing(office
 def test_backup_into_a_missing_folder_says_so(office_db, tmp_path):
     result = office_db.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "office.backup")])
     assert result.exit_code != 0 and "no such folder" in result.output
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(office_db, tmp_path):
+    """It holds every returnee's personal data: not world- or group-readable, whatever the umask."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        result = office_db.test_cli_runner().invoke(args=["backup", str(tmp_path / "office.backup")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "office.backup").stat().st_mode) == 0o600

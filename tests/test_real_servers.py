@@ -91,7 +91,9 @@ def test_fifty_simultaneous_approvals_make_one_decision_in_every_trial(kind, tmp
                 AuditEvent.action == "grant_decided", AuditEvent.entity_id == grant.id))
             outcomes.append((decisions, audited, sorted(set(statuses))))
         assert all(o[0] == 1 and o[1] == 1 for o in outcomes), outcomes
-        assert all(s < 500 for o in outcomes for s in o[2]), outcomes
+        # The others are refused: changed meanwhile (409), or sent back to the grant page, no longer
+        # awaiting a decision (302, with the message on that page).
+        assert all(set(o[2]) <= {302, 409} for o in outcomes), outcomes
         assert server.server_errors() == []
 
 
@@ -104,7 +106,7 @@ def test_fifty_simultaneous_payments_never_pay_more_than_was_approved(kind, tmp_
     with office_served(kind, tmp_path, supervisors=0) as (app, office, server):
         names = ("caseworker.uk", "supervisor") * (RACERS // 2)
         visitors = [Visitor(server.base).login(name, PASSWORD) for name in names]
-        for _trial in range(5):
+        for _trial in range(TRIALS):
             grant = approved(office, case=office.uk_case, amount="1000", actor=office.caseworker_uk)
             form = {"paid_on": date.today().isoformat(), "amount": "150.00", "mode": "cash", "receipt_reference": ""}
             statuses = _all_at_once([lambda v=v, g=grant.id: v.request(f"/grants/{g}/disburse", form)[0]
@@ -115,7 +117,8 @@ def test_fifty_simultaneous_payments_never_pay_more_than_was_approved(kind, tmp_
                 AuditEvent.action == "disbursement_recorded", AuditEvent.entity_id == grant.id))
             assert 1 <= len(paid) <= 6 and sum(paid) <= 1000, paid  # six payments of 150 fit in 1000
             assert audited == len(paid) and statuses.count(302) == len(paid), statuses
-            assert all(s < 500 for s in statuses), statuses
+            # Every other payment is refused as changed meanwhile (409) or as more than is left (422).
+            assert set(statuses) <= {302, 409, 422}, statuses
         assert server.server_errors() == []
 
 
