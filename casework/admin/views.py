@@ -94,7 +94,7 @@ def users_edit(user_id: int):
         form.programmes.data = [p.id for p in user.programmes]
     elif form.validate_on_submit():
         chosen = [p for p in programmes if p.id in (form.programmes.data or [])]
-        _, error_response = _save(
+        _saved, error_response = _save(
             form,
             lambda: users.update_user(user, role=form.role.data, full_name=form.full_name.data or "",
                                       programmes=chosen, actor=current_user),
@@ -178,7 +178,7 @@ def programmes_new():
 def programmes_edit(programme_id: int):
     programme = db.session.get(Programme, programme_id) or abort(404)
     form = ProgrammeForm(obj=programme if request.method == "GET" else None)
-    cap_form = CapForm(prefix="cap")
+    cap_form = CapForm()
     if request.method == "GET":
         form.donor.data = programme.donor.name
         form.start_date.data = programme.start_date.isoformat()
@@ -186,7 +186,7 @@ def programmes_edit(programme_id: int):
         form.decision_authority.data = programme.decision_authority.value
         form.budget.data = str(programme.budget) if programme.budget is not None else ""
     elif form.validate_on_submit():
-        _, error_response = _save(
+        _saved, error_response = _save(
             form,
             lambda: programmes_service.update_programme(programme, _programme_values(form), form.donor.data,
                                                         actor=current_user),
@@ -206,7 +206,7 @@ def programmes_edit(programme_id: int):
 @admin_only
 def programmes_cap(programme_id: int):
     programme = db.session.get(Programme, programme_id) or abort(404)
-    form = CapForm(prefix="cap")
+    form = CapForm()
     if form.validate_on_submit():
         save_and_flash(lambda: programmes_service.set_cap(programme, form.valid_from.date, form.per_person.data or None,
                                                           form.per_case.data or None, actor=current_user),

@@ -224,3 +224,22 @@ def test_admin_pages_refused_to_others(office, client, auth, username):
     auth.login(username)
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/programmes").status_code == 403
+
+
+def test_admin_edits_a_user_a_programme_and_its_caps_through_the_pages(office, client, auth):
+    from casework.programmes.models import ProgrammeCap
+
+    auth.login("admin")
+    response = client.post(f"/admin/users/{office.caseworker_uk.id}", follow_redirects=True, data={
+        "full_name": "Nenad Renamed", "role": "caseworker", "programmes": [str(office.uk.id)]})
+    assert response.status_code == 200 and "User caseworker.uk saved." in response.get_data(as_text=True)
+    response = client.post(f"/admin/programmes/{office.uk.id}", follow_redirects=True, data={
+        "code": "VARRP-UK", "name": "VARRP renamed", "donor": "UK Home Office", "currency": "GBP", "start_date": "2002-01-01",
+        "decision_authority": "office", "budget": "", "small_cell_threshold": ""})
+    assert response.status_code == 200 and "Programme VARRP-UK saved." in response.get_data(as_text=True)
+    response = client.post(f"/admin/programmes/{office.uk.id}/caps", follow_redirects=True, data={
+        "valid_from": "2012-01-01", "per_person": "1500", "per_case": "4000"})
+    assert response.status_code == 200 and "Caps saved." in response.get_data(as_text=True)
+    db.session.expire_all()
+    caps = db.session.scalars(select(ProgrammeCap).where(ProgrammeCap.programme_id == office.uk.id)).all()
+    assert any(str(c.per_person) == "1500.00" and str(c.per_case) == "4000.00" for c in caps)
