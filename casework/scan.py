@@ -186,6 +186,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="casework-scan", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (wapiti 60 s, sqlmap level 1)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (reports, server log)")
+    parser.add_argument("--only", choices=("sqlmap", "wapiti"), help="run one tool (to re-check a fix)")
+    parser.add_argument("--roles", nargs="*", default=list(ROLES), help="wapiti's roles (default: all)")
     options = parser.parse_args(argv)
     for tool in ("wapiti", "sqlmap"):
         if not (TOOLS / tool).exists():
@@ -196,12 +198,15 @@ def main(argv=None) -> int:
     try:
         passwords = app.prepare()
         app.start()
-        jobs = [lambda t=t: sqlmap_target(app, passwords, workdir, options.quick, t) for t in SQLMAP_TARGETS]
+        jobs = [] if options.only == "wapiti" else [
+            lambda t=t: sqlmap_target(app, passwords, workdir, options.quick, t) for t in SQLMAP_TARGETS]
+        roles = [] if options.only == "sqlmap" else [who for who in ROLES if who in options.roles]
         # wapiti as an administrator last: its attacks edit users, which the other roles' sessions rely on.
         jobs += [lambda who=who: run_wapiti(app, who, passwords[who], workdir, options.quick)
-                 for who in ROLES if who != "admin"]
+                 for who in roles if who != "admin"]
         results = _in_parallel(jobs, workers=4)
-        results += [run_wapiti(app, "admin", passwords["admin"], workdir, options.quick)]
+        if "admin" in roles:
+            results += [run_wapiti(app, "admin", passwords["admin"], workdir, options.quick)]
         for found, line in results:
             summary.findings += found
             summary.lines.append(line)
