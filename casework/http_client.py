@@ -19,6 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 
 
+def csrf_token(html: str) -> str | None:
+    """The CSRF token of the first form on a page, whatever the order of its attributes."""
+    found = CSRF.search(html)
+    value = re.search(r'value="([^"]+)"', found.group(0)) if found else None
+    return value.group(1) if value else None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,9 +100,7 @@ class Visitor:
             return error.code, error.headers.get("Location", ""), error.read().decode(errors="replace")
 
     def fetch_token(self, path: str = "/login") -> None:
-        found = CSRF.search(self.request(path)[2])
-        value = re.search(r'value="([^"]+)"', found.group(0)) if found else None
-        self.token = value.group(1) if value else None
+        self.token = csrf_token(self.request(path)[2])
 
     def login(self, username: str, password: str) -> "Visitor":
         self.fetch_token()

@@ -6,7 +6,6 @@ set. Tables are created once per session and emptied after every test.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import uuid
 from contextlib import contextmanager
@@ -171,10 +170,11 @@ def office(app):
 
 
 def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+    from casework.http_client import csrf_token
+
+    token = csrf_token(html)
+    assert token, "no CSRF token in the page"
+    return token
 
 
 # --- browser -------------------------------------------------------------------------
