@@ -21,5 +21,19 @@ DROP FUNCTION IF EXISTS audit_events_append_only();
 """
 
 
+def refuse_changes_through_the_orm(session, flush_context, instances) -> None:
+    """On every database: the application can add audit events, never change or remove one."""
+    from casework.audit.models import AuditEvent
+
+    touched = [obj for obj in list(session.dirty) + list(session.deleted)
+               if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj))]
+    if touched:
+        raise PermissionError("audit events are append-only: they cannot be changed or deleted")
+
+
 def install(table) -> None:
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", refuse_changes_through_the_orm):
+        event.listen(Session, "before_flush", refuse_changes_through_the_orm)
     event.listen(table, "after_create", CREATE.execute_if(dialect="postgresql"))
