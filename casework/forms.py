@@ -74,6 +74,14 @@ def apply_domain_error(form, error) -> bool:
     return False
 
 
+def int_or_none(value) -> int | None:
+    """A whole number from a form or query value, or None for anything else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def save(form, action):
     """Run a service call and commit once; on a refusal roll back and show it on the form.
 

@@ -8,6 +8,20 @@ from dataclasses import dataclass
 from sqlalchemy import literal, tuple_
 
 from casework.extensions import db
+from casework.forms import int_or_none
+
+PAGING = ("page", "after", "before")
+
+
+def paging(args) -> dict:
+    """keyset_page's page, after and before, from a request's query string."""
+    return {"page": int_or_none(args.get("page")) or 1, "after": int_or_none(args.get("after")),
+            "before": int_or_none(args.get("before"))}
+
+
+def filter_args(args) -> dict:
+    """The query string's filters without its paging: what every page link carries along."""
+    return {k: v for k, v in args.items() if k not in PAGING and v}
 
 
 @dataclass
@@ -21,6 +35,16 @@ class KeysetPage:
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+    @property
+    def before(self) -> int | None:
+        """What "Previous" carries: the first row's id."""
+        return self.first_id
+
+    @property
+    def after(self) -> int | None:
+        """What "Next" carries: the last row's id."""
+        return self.last_id
 
 
 def keyset_page(stmt, model, keys: tuple[str, ...], *, descending: bool, page: int = 1, per_page: int = 50,

@@ -27,7 +27,7 @@ from casework.auth.permissions import roles_required
 from casework.exports import csv_stream
 from casework.extensions import db
 from casework.forms import save, save_and_flash
-from casework.pagination import keyset_page
+from casework.pagination import filter_args, keyset_page, paging
 from casework.programmes import services as programmes_service
 from casework.programmes.models import Programme
 
@@ -257,9 +257,8 @@ def audit():
     page = None
     if filters is not None:
         page = keyset_page(audit_statement(filters), AuditEvent, ("id",), descending=True, per_page=AUDIT_PER_PAGE,
-                           page=_int(request.args.get("page")) or 1, after=_int(request.args.get("after")),
-                           before=_int(request.args.get("before")))
-    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
+                           **paging(request.args))
+    args = filter_args(request.args)
     programmes = {p.id: p.code for p in _all_programmes()}
     return render_template("admin/audit.html", form=form, page=page, args=args, programmes=programmes,
                            entity_labels=ENTITY_LABELS, entity_pages=ENTITY_PAGES), (200 if page else 400)
@@ -289,12 +288,6 @@ def audit_export():
     return Response(stream_with_context(csv_stream(rows())), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=audit.csv"})
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def init_app(app):

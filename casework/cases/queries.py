@@ -44,6 +44,16 @@ class CasePage:
     def has_prev(self) -> bool:
         return self.page > 1
 
+    @property
+    def before(self) -> str | None:
+        """What "Previous" carries: where this page starts (None: go by page number)."""
+        return self.first.encode() if self.first else None
+
+    @property
+    def after(self) -> str | None:
+        """What "Next" carries: where this page ends."""
+        return self.last.encode() if self.last else None
+
 
 def filter_cases(stmt, user, filters: CaseFilters):
     """Apply the user's visibility and the list's filters and sort to a statement over cases."""

@@ -24,7 +24,8 @@ from casework.cases.models import CaseStatus, Person
 from casework.cases.queries import SORTS, CaseFilters, Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
 from casework.errors import Conflict
 from casework.extensions import db
-from casework.forms import error_status, save, save_and_flash
+from casework.forms import error_status, int_or_none, save, save_and_flash
+from casework.pagination import filter_args
 from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -94,7 +95,7 @@ def index():
         page = case_list(current_user, filters, page=page_number, per_page=current_app_per_page(),
                          after=Cursor.decode(request.args.get("after"), filters.sort),
                          before=Cursor.decode(request.args.get("before"), filters.sort))
-    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
+    args = filter_args(request.args)
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once, not per row
     return render_template("cases/index.html", form=form, page=page, args=args,
                            status_labels=labels, municipalities=municipalities(current_user),
@@ -209,7 +210,7 @@ def edit(case_id: int):
         form.version.data = case.version
     elif form.validate_on_submit():
         saved, error = save(form, lambda: services.update_case(case, _case_data(form), actor=current_user,
-                                                           expected_version=_int(form.version.data)))
+                                                           expected_version=int_or_none(form.version.data)))
         if error is not None:
             return render_template("cases/edit.html", form=form, case=case,
                                    conflict=isinstance(error, Conflict)), error_status(error)
@@ -219,12 +220,6 @@ def edit(case_id: int):
         return render_template("cases/edit.html", form=form, case=case), 422
     return render_template("cases/edit.html", form=form, case=case)
 
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.route("/<int:case_id>/status", methods=["POST"])
@@ -240,7 +235,7 @@ def change_status(case_id: int):
         return redirect(url_for("cases.detail", case_id=case.id))
     save_and_flash(lambda: services.change_status(case, form.status.data, actor=current_user,
                                                   arrival_date=form.arrival_date.date,
-                                                  expected_version=_int(form.version.data)),
+                                                  expected_version=int_or_none(form.version.data)),
                    _("Status changed to %(s)s.", s=STATUS_LABELS[CaseStatus(form.status.data)]))
     return redirect(url_for("cases.detail", case_id=case.id))
 
@@ -310,7 +305,7 @@ def edit_person(case_id: int, person_id: int):
     error = None
     if form.validate_on_submit():
         saved, error = save(form, lambda: services.update_person(person, _person_data(form), actor=current_user,
-                                                             expected_version=_int(form.version.data)))
+                                                             expected_version=int_or_none(form.version.data)))
         if error is None:
             flash(_("%(name)s saved.", name=person.full_name), "success")
             return redirect(url_for("cases.detail", case_id=case.id))

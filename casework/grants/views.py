@@ -18,8 +18,8 @@ from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
-from casework.forms import error_status, save, save_and_flash
-from casework.pagination import keyset_page
+from casework.forms import error_status, int_or_none, save, save_and_flash
+from casework.pagination import filter_args, keyset_page, paging
 from casework.grants import services, workflow
 from casework.grants.forms import (
     CATEGORY_LABELS,
@@ -59,12 +59,6 @@ def _editable(grant: Grant) -> Grant:
         abort(403)
     return grant
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _person_choices(case):
@@ -106,7 +100,7 @@ def edit(grant_id: int):
     error = None
     if form.validate_on_submit():
         saved, error = save(form, lambda: services.update_grant(grant, _grant_values(form), actor=current_user,
-                                                            expected_version=_int(form.version.data)))
+                                                            expected_version=int_or_none(form.version.data)))
         if error is None:
             flash(_("Grant saved."), "success")
             return redirect(url_for("grants.detail", grant_id=grant.id))
@@ -149,7 +143,7 @@ def submit(grant_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         save_and_flash(lambda: services.submit_grant(grant, actor=current_user,
-                                                     expected_version=_int(form.version.data)),
+                                                     expected_version=int_or_none(form.version.data)),
                        _("Grant submitted for the supervisor's decision."))
     return redirect(url_for("grants.detail", grant_id=grant.id))
 
@@ -162,7 +156,7 @@ def cancel(grant_id: int):
     if not form.validate_on_submit():
         return _detail(grant, cancel_form=form, status=422)
     saved, error = save(form, lambda: services.cancel_grant(grant, form.reason.data, actor=current_user,
-                                                        expected_version=_int(form.version.data)))
+                                                        expected_version=int_or_none(form.version.data)))
     if error is not None:
         return _detail(db.session.get(Grant, grant_id), cancel_form=form, status=error_status(error))
     flash(_("Grant cancelled."), "success")
@@ -186,7 +180,7 @@ def decide(grant_id: int):
         saved, error = save(form, lambda: services.decide(
             grant, current_user, form.outcome.data, amount=form.amount.data, reason=form.reason.data,
             authority_reference=form.authority_reference.data, authority_letter_date=form.authority_letter_date.date,
-            expected_version=_int(form.version.data)))
+            expected_version=int_or_none(form.version.data)))
         if error is None:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("grants.detail", grant_id=grant_id))
@@ -224,7 +218,7 @@ def disburse(grant_id: int):
 def queue():
     """The oldest submissions first, a page at a time; the heading says how many wait in all."""
     per_page = QUEUE_PER_PAGE
-    page = max(1, min(_int(request.args.get("page")) or 1, 10_000))
+    page = max(1, min(int_or_none(request.args.get("page")) or 1, 10_000))
     grants = services.decision_queue(current_user, limit=per_page + 1, offset=(page - 1) * per_page)
     return render_template("grants/queue.html", grants=grants[:per_page], total=services.queue_count(current_user),
                            cap=services.QUEUE_COUNT_CAP,
@@ -254,9 +248,8 @@ def index():
     # The case and programme of each row come in the same statement (no query per row).
     stmt = stmt.options(contains_eager(Grant.case).joinedload(Case.programme))
     page = keyset_page(stmt, Grant, ("created_at", "id"), descending=True, per_page=GRANT_LIST_PER_PAGE,
-                       page=(form.page.data or 1) if not form.page.errors else 1,
-                       after=_int(request.args.get("after")), before=_int(request.args.get("before")))
-    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
+                       **paging(request.args))
+    args = filter_args(request.args)
     return render_template("grants/index.html", form=form, page=page, args=args, **LABELS)
 
 
