@@ -50,7 +50,13 @@ class ProgrammeForm(FlaskForm):
     )
     budget = NoNulString(_l("Budget (empty for none)"), validators=[Optional(), Length(max=20)])
     small_cell_threshold = WholeNumberField(
-        _l("Hide report cells below (empty for off)"), validators=[Optional(), NumberRange(min=1, max=100)]
+        _l("Donors never see a count below (at least 3)"), default=5,
+        validators=[DataRequired(), NumberRange(min=3, max=100)]
+    )
+    release_calendar = MultiCheckboxField(
+        _l("Periods donors receive figures for"), default=["year"],
+        choices=[("year", _l("Years")), ("half", _l("Half-years")), ("quarter", _l("Quarters")),
+                 ("month", _l("Months"))],
     )
 
 

@@ -149,6 +149,7 @@ def _programme_values(form) -> dict:
         "decision_authority": form.decision_authority.data,
         "budget": form.budget.data or None,
         "small_cell_threshold": form.small_cell_threshold.data,
+        "release_calendar": form.release_calendar.data or [],
     }
 
 
@@ -185,6 +186,7 @@ def programmes_edit(programme_id: int):
         form.end_date.data = programme.end_date.isoformat() if programme.end_date else ""
         form.decision_authority.data = programme.decision_authority.value
         form.budget.data = str(programme.budget) if programme.budget is not None else ""
+        form.release_calendar.data = programme.release_calendar.split(",")
     elif form.validate_on_submit():
         _saved, error_response = _save(
             form,

@@ -217,16 +217,26 @@ def proposed_amount(grant: Grant) -> Decimal:
     return grant.requested_amount
 
 
+def committed_amount():
+    """What an approved grant commits: its approved amount (the requested one if none was recorded)."""
+    return func.coalesce(Grant.approved_amount, Grant.requested_amount)
+
+
 def _committed(stmt_filter) -> Decimal:
-    stmt = (select(func.coalesce(func.sum(Grant.approved_amount), 0))
+    stmt = (select(func.coalesce(func.sum(committed_amount()), 0))
             .join(Case, Case.id == Grant.case_id)
-            .where(Grant.status.in_(workflow.APPROVED), Grant.approved_amount.is_not(None), stmt_filter))
+            .where(Grant.status.in_(workflow.APPROVED), stmt_filter))
     value = db.session.scalar(stmt)
     return value if isinstance(value, Decimal) else (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def budget_used(programme: Programme) -> Decimal:
-    return _committed(Case.programme_id == programme.id)
+def budget_used(programme: Programme, through: date | None = None) -> Decimal:
+    """The budget used: every approval of the programme, or those decided on or before a day.
+
+    The approval check, the grant page and the reports all read it from here."""
+    if through is None:
+        return _committed(Case.programme_id == programme.id)
+    return _committed((Case.programme_id == programme.id) & (Grant.decided_on <= through))
 
 
 def budget_remaining(programme: Programme) -> Decimal | None:

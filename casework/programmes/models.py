@@ -12,6 +12,11 @@ from casework.auth.models import user_programmes
 from casework.db import Base, Money, enum_type
 
 
+DEFAULT_THRESHOLD = 5
+MINIMUM_THRESHOLD = 3
+RELEASE_UNITS = ("year", "half", "quarter", "month")
+
+
 class DecisionAuthority(str, enum.Enum):
     DONOR = "donor"
     OFFICE = "office"
@@ -31,6 +36,7 @@ class Programme(Base):
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_not_negative"),
+        CheckConstraint(f"small_cell_threshold >= {MINIMUM_THRESHOLD}", name="small_cell_threshold_at_least_3"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,8 +50,11 @@ class Programme(Base):
         enum_type(DecisionAuthority, "decision_authority"), default=DecisionAuthority.OFFICE
     )
     budget: Mapped[Decimal | None] = mapped_column(Money)
-    # Breakdown cells below this count are shown to donors as "<N"; None = off.
-    small_cell_threshold: Mapped[int | None] = mapped_column()
+    # Counts below this are suppressed in what donors receive (shown as "<N"); never below 3.
+    small_cell_threshold: Mapped[int] = mapped_column(default=DEFAULT_THRESHOLD,
+                                                      server_default=str(DEFAULT_THRESHOLD))
+    # The periods donors receive figures for: "year", "half", "quarter", "month", comma-separated.
+    release_calendar: Mapped[str] = mapped_column(String(40), default="year", server_default="year")
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
     caps: Mapped[list["ProgrammeCap"]] = relationship(

@@ -12,7 +12,15 @@ from casework.audit.services import diff, record
 from casework.db import MoneyError, to_money
 from casework.errors import DomainError
 from casework.extensions import db
-from casework.programmes.models import DecisionAuthority, Donor, Programme, ProgrammeCap
+from casework.programmes.models import (
+    DEFAULT_THRESHOLD,
+    MINIMUM_THRESHOLD,
+    RELEASE_UNITS,
+    DecisionAuthority,
+    Donor,
+    Programme,
+    ProgrammeCap,
+)
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 
@@ -69,15 +77,32 @@ def _check(values: dict) -> dict:
     start, end = out.get("start_date"), out.get("end_date")
     if start is not None and end is not None and end < start:
         raise DomainError(_("The end date is before the start date."), "end_date")
-    threshold = out.get("small_cell_threshold")
-    if threshold is not None and not (1 <= threshold <= 100):
-        raise DomainError(_("The threshold is a number from 1 to 100, or empty for none."), "small_cell_threshold")
+    if "small_cell_threshold" in out:
+        threshold = out["small_cell_threshold"]
+        if threshold is None or not (MINIMUM_THRESHOLD <= threshold <= 100):
+            raise DomainError(_("The threshold is a whole number from %(low)d to 100: donors never see a count "
+                                "below it.", low=MINIMUM_THRESHOLD), "small_cell_threshold")
+    if "release_calendar" in out:
+        out["release_calendar"] = release_calendar_text(out["release_calendar"])
     return out
+
+
+def release_calendar_text(units) -> str:
+    """The release calendar as stored ("year,half"): known units, in order, at least one."""
+    if isinstance(units, str):
+        units = [u.strip().lower() for u in units.split(",")]
+    chosen = [u for u in units if u]
+    unknown = [u for u in chosen if u not in RELEASE_UNITS]
+    if unknown or not chosen:
+        raise DomainError(_("Choose the periods donors receive: years, halves, quarters and/or months."),
+                          "release_calendar")
+    return ",".join(u for u in RELEASE_UNITS if u in chosen)
 
 
 def create_programme(code: str, name: str, donor_name: str, currency: str, start_date: date, *,
                      end_date: date | None = None, decision_authority="office", budget=None,
-                     small_cell_threshold: int | None = None, actor=None) -> Programme:
+                     small_cell_threshold: int = DEFAULT_THRESHOLD, release_calendar="year",
+                     actor=None) -> Programme:
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
         raise DomainError(_("A code is 2 to 20 capital letters, digits or dashes, e.g. AVR-CH."), "code")
@@ -87,7 +112,7 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
         raise DomainError(_("Enter the start date."), "start_date")
     values = _check({"name": name, "currency": currency, "budget": budget, "start_date": start_date,
                      "end_date": end_date, "decision_authority": decision_authority,
-                     "small_cell_threshold": small_cell_threshold})
+                     "small_cell_threshold": small_cell_threshold, "release_calendar": release_calendar})
     programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
     db.session.add(programme)
     db.session.flush()

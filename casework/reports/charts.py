@@ -6,6 +6,7 @@ image, which the page's Content-Security-Policy allows) and into the PDF.
 from __future__ import annotations
 
 import base64
+from decimal import Decimal
 
 import pygal
 from pygal.style import Style
@@ -22,12 +23,18 @@ CHARTS = {
     "arrivals": (pygal.Bar, [1, 2]),
     "by_sex": (pygal.Bar, [1]),
     "by_age_group": (pygal.Bar, [1]),
-    "grants": (pygal.HorizontalBar, [1, 3, 5, 6]),  # long category names read best on the side
+    # The grants table's title names its currency: the chart draws the amounts (proposed, approved,
+    # pending, disbursed), not the counts. Long category names read best on the side.
+    "grants": (pygal.HorizontalBar, [2, 5, 8, 9]),
 }
 
 
 def _number(value):
-    # Masked cells ("<N") are left out of the picture rather than drawn at a guessed height.
+    # Withheld cells ("<N", "[c]") are left out of the picture rather than drawn at a guessed height.
+    if isinstance(value, bool) or isinstance(value, str):
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
     return value if isinstance(value, int) else None
 
 

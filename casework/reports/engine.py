@@ -33,14 +33,16 @@ from casework.db import CENT, Money, utcnow
 from casework.extensions import db
 from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
 from casework.grants import workflow
+from casework.grants.services import budget_used, committed_amount
 from casework.reports.periods import Period
 
 AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, None))
 SEXES = ("F", "M", "X")
 FINAL = workflow.APPROVED + (GrantStatus.REJECTED,)
 ZERO = Decimal("0.00")
-GRANT_MEASURES = ("proposed_count", "proposed_amount", "approved_count", "approved_amount",
-                  "rejected_count", "pending_count", "pending_amount", "disbursed_amount")
+GRANT_MEASURES = ("proposed_count", "proposed_amount", "undated_count", "undated_amount",
+                  "approved_count", "approved_amount", "rejected_count", "pending_count", "pending_amount",
+                  "disbursed_amount")
 
 
 def _grant_row() -> dict:
@@ -71,6 +73,9 @@ class Figures:
     grants_by_category: dict = field(default_factory=dict)
     grants: dict = field(default_factory=dict)
     budget: dict = field(default_factory=dict)  # amount, used, left, disbursed (to the period's end)
+    # What donors receive only: arrivals by release unit, and the threshold of the "<N" marks.
+    arrivals: dict | None = None
+    threshold: int | None = None
 
     @property
     def period(self) -> Period:
@@ -98,6 +103,9 @@ class Figures:
         data["to"] = data.pop("end").isoformat()
         data["programme_start"] = self.programme_start.isoformat()
         data["generated_at"] = self.generated_at.isoformat(timespec="seconds")
+        for key in ("arrivals", "threshold"):
+            if data[key] is None:
+                del data[key]
         return _strings(data)
 
     @classmethod
@@ -113,6 +121,7 @@ class Figures:
         kwargs["grants"] = _decimals(data["grants"])
         kwargs["grants_by_category"] = {k: _decimals(v) for k, v in data["grants_by_category"].items()}
         kwargs["budget"] = _decimals(data["budget"])
+        kwargs["arrivals"], kwargs["threshold"] = data.get("arrivals"), data.get("threshold")
         return cls(**kwargs)
 
 
@@ -125,8 +134,9 @@ def _strings(value):
 
 
 def _decimals(row: dict) -> dict:
+    """Amounts back to Decimal; a withheld amount ("<5", "[c]") stays as it was shown."""
     return {k: (Decimal(v) if (k.endswith("amount") or k in ("amount", "used", "left", "disbursed"))
-                and v is not None else v) for k, v in row.items()}
+                and v is not None and not str(v).startswith(("<", "[")) else v) for k, v in row.items()}
 
 
 def _day_start(day: date) -> datetime:
@@ -188,7 +198,7 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
                             key=lambda item: (-item[1], item[0]))
     figures.by_municipality = dict(municipalities)
     figures.by_vulnerability = {key: n for key, _num, n, _amount in tally["vulnerability"]}
-    by_month: dict = {}
+    by_month: dict = {key: {"cases": 0, "persons": 0} for key in _months(period)}
     for part, measure in (("month_cases", "cases"), ("month_persons", "persons")):
         for _key, num, n, _amount in tally[part]:
             by_month.setdefault(f"{num // 100:04d}-{num % 100:02d}", {"cases": 0, "persons": 0})[measure] = n
@@ -196,6 +206,15 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
 
     figures.grants_by_category, figures.grants, figures.budget = _grants(programme, period)
     return figures
+
+
+def _months(period: Period, limit: int = 1200) -> list[str]:
+    """Every month of the period ("YYYY-MM"), so that months without arrivals show as zeros
+    (none for a range longer than a century: such a range has no monthly table)."""
+    first, last = period.start.year * 12 + period.start.month - 1, period.end.year * 12 + period.end.month - 1
+    if last - first >= limit:
+        return []
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(first, last + 1)]
 
 
 def _tally(parts: dict) -> dict:
@@ -240,11 +259,16 @@ def _grants(programme, period: Period) -> tuple[dict, dict, dict]:
     (amounts approved and paid from the programme's start to the period's end)."""
     start_dt, end_dt = _day_start(period.start), _day_start(period.end + timedelta(days=1))
     of_programme = Case.programme_id == programme.id
-    approved_amount = func.coalesce(Grant.approved_amount, Grant.requested_amount)
+    approved_amount = committed_amount()
     submitted_by_end = or_(Grant.submitted_at.is_(None), Grant.submitted_at < end_dt)
     measures = {
         ("proposed_count", "proposed_amount"): (
             Grant.requested_amount, and_(Grant.submitted_at >= start_dt, Grant.submitted_at < end_dt)),
+        # Imported grants decided in the period whose file gave no proposal date: shown on their own
+        # line so that approved never exceeds proposed unexplained.
+        ("undated_count", "undated_amount"): (
+            Grant.requested_amount, and_(Grant.submitted_at.is_(None), Grant.status.in_(FINAL),
+                                         Grant.decided_on >= period.start, Grant.decided_on <= period.end)),
         ("approved_count", "approved_amount"): (
             approved_amount, and_(Grant.status.in_(workflow.APPROVED), Grant.decided_on >= period.start,
                                   Grant.decided_on <= period.end)),
@@ -273,8 +297,6 @@ def _grants(programme, period: Period) -> tuple[dict, dict, dict]:
                                          amount=func.sum(Disbursement.amount)))
                           .where(of_programme, Disbursement.paid_on >= period.start,
                                  Disbursement.paid_on <= period.end).group_by(Grant.category))
-    parts["budget_used"] = grants(*_columns("budget_used", func.count(), amount=func.sum(approved_amount))).where(
-        of_programme, Grant.status.in_(workflow.APPROVED), Grant.decided_on <= period.end)
     parts["budget_disbursed"] = paid(*_columns("budget_disbursed", func.count(),
                                                amount=func.sum(Disbursement.amount))).where(
         of_programme, Disbursement.paid_on <= period.end)
@@ -292,7 +314,7 @@ def _grants(programme, period: Period) -> tuple[dict, dict, dict]:
     for row in by_category.values():
         for key in GRANT_MEASURES:
             totals[key] += row[key]
-    used = _money(tally["budget_used"][0][3])
+    used = budget_used(programme, through=period.end)
     amount = programme.budget
     budget = {"amount": amount, "used": used, "left": (amount - used) if amount is not None else None,
               "disbursed": _money(tally["budget_disbursed"][0][3])}

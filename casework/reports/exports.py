@@ -93,29 +93,11 @@ def to_xlsx(tables: list[Table]) -> bytes:
     return buffer.getvalue()
 
 
-BREAKDOWNS = ("by_sex", "by_age_group", "by_municipality", "by_vulnerability", "by_month", "grants_by_category")
-
-
-def masked_json(figures: Figures, threshold: int | None = None) -> dict:
-    """The JSON figures; with a threshold, breakdown counts from 1 to N-1 become "<N"."""
+def to_json(figures: Figures) -> bytes:
+    """The figures as JSON: exact for staff; a donor's release with its withheld cells as "<N" / "[c]"."""
     from casework.reports.engine import json_totals
 
-    data = json_totals(figures)
-    if not threshold:
-        return data
-
-    def mask(value):
-        if isinstance(value, dict):
-            return {k: (v if k.endswith("_amount") else mask(v)) for k, v in value.items()}
-        if isinstance(value, int) and 0 < value < threshold:
-            return f"<{threshold}"
-        return value
-
-    return {k: (mask(v) if k in BREAKDOWNS else v) for k, v in data.items()}
-
-
-def to_json(figures: Figures, threshold: int | None = None) -> bytes:
-    return (json.dumps(masked_json(figures, threshold), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(json_totals(figures), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def to_pdf(figures: Figures, tables: list[Table], *, submitted=None) -> bytes:
@@ -130,8 +112,7 @@ def to_pdf(figures: Figures, tables: list[Table], *, submitted=None) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def render_export(figures: Figures, tables: list[Table], fmt: str, *, submitted=None,
-                  threshold: int | None = None) -> bytes:
+def render_export(figures: Figures, tables: list[Table], fmt: str, *, submitted=None) -> bytes:
     if fmt == "csv":
         return to_csv_zip(tables)
     if fmt == "xlsx":
@@ -139,5 +120,5 @@ def render_export(figures: Figures, tables: list[Table], fmt: str, *, submitted=
     if fmt == "pdf":
         return to_pdf(figures, tables, submitted=submitted)
     if fmt == "json":
-        return to_json(figures, threshold)
+        return to_json(figures)
     raise ValueError(f"unknown format {fmt}")

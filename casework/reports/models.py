@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, utcnow
@@ -14,6 +14,8 @@ class SubmittedReport(Base):
     __table_args__ = (
         CheckConstraint("period_end >= period_start", name="period_ordered"),
         Index("ix_submitted_reports_programme_period", "programme_id", "period_start", "period_end"),
+        UniqueConstraint("programme_id", "period_start", "period_end", "version",
+                         name="uq_submitted_reports_period_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,8 +25,14 @@ class SubmittedReport(Base):
     label: Mapped[str] = mapped_column(String(40))
     # The figures exactly as submitted (Figures.to_dict()).
     figures: Mapped[dict] = mapped_column(JSON)
+    # A period submitted again supersedes the earlier submission; both are kept.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("submitted_reports.id"))
+    # What the donor received: the protected figures (disclosure.protect_release), frozen too.
+    donor_figures: Mapped[dict | None] = mapped_column(JSON)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped["Programme"] = relationship()  # noqa: F821
     submitted_by: Mapped["User | None"] = relationship()  # noqa: F821
+    supersedes: Mapped["SubmittedReport | None"] = relationship(remote_side=[id])

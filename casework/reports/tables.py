@@ -1,7 +1,8 @@
 """The report's tables, built from Figures: what the page, the charts and every export show.
 
-With a small-cell threshold N, breakdown counts from 1 to N-1 become the text "<N" so that
-small groups of vulnerable people cannot be singled out; totals are never masked.
+The tables show what the figures hold: exact counts for staff; for donors, the release as
+casework.reports.disclosure protected it (withheld counts already written "<N" or "[c]").
+Nothing here masks: every format gets the same protection from the one place that applies it.
 """
 from __future__ import annotations
 
@@ -47,22 +48,19 @@ class Table:
         return [kind for _label, kind in self.columns]
 
 
-def _mask(value: int, threshold: int | None):
-    if threshold and 0 < value < threshold:
-        return f"<{threshold}"
-    return value
-
-
 def arrivals_grouping(figures: Figures) -> str:
     """Months for periods up to a year, quarters up to three years, years beyond."""
     days = (figures.end - figures.start).days
     return "month" if days <= 366 else "quarter" if days <= 3 * 366 else "year"
 
 
-def build_tables(figures: Figures, threshold: int | None = None) -> list[Table]:
-    from casework.cases.forms import VULNERABILITY_LABELS
+OTHER_LABELS = {"by_municipality": _l("Other municipalities"), "by_vulnerability": _l("Other vulnerabilities")}
 
-    m = lambda v: _mask(v, threshold)  # noqa: E731
+
+def build_tables(figures: Figures) -> list[Table]:
+    from casework.cases.forms import VULNERABILITY_LABELS
+    from casework.reports.disclosure import OTHER
+
     cur = figures.currency
     tables = [
         Table("report", str(_l("Report")), [(_l("Item"), "text"), (_l("Value"), "text")], [
@@ -79,35 +77,39 @@ def build_tables(figures: Figures, threshold: int | None = None) -> list[Table]:
                   [str(_l("Persons")), figures.persons, figures.cumulative_persons],
               ]),
     ]
-    grouping = arrivals_grouping(figures)
-    arrivals, title, unit = {
-        "month": (figures.by_month, _l("Arrivals per month"), _l("Month")),
-        "quarter": (figures.by_quarter(), _l("Arrivals per quarter"), _l("Quarter")),
-        "year": (figures.by_year(), _l("Arrivals per year"), _l("Year")),
-    }[grouping]
+    if figures.arrivals is not None:  # a donor's release: arrivals by the release calendar's unit
+        arrivals, title, unit = figures.arrivals, _l("Arrivals"), _l("Period")
+    else:
+        arrivals, title, unit = {
+            "month": (figures.by_month, _l("Arrivals per month"), _l("Month")),
+            "quarter": (figures.by_quarter(), _l("Arrivals per quarter"), _l("Quarter")),
+            "year": (figures.by_year(), _l("Arrivals per year"), _l("Year")),
+        }[arrivals_grouping(figures)]
     tables.append(Table("arrivals", str(title), [(unit, "text"), (_l("Cases"), "int"), (_l("Persons"), "int")],
-                        [[k, m(v["cases"]), m(v["persons"])] for k, v in arrivals.items()]))
+                        [[k, v["cases"], v["persons"]] for k, v in arrivals.items()]))
     tables.append(Table("by_sex", str(_l("Persons by sex")), [(_l("Sex"), "text"), (_l("Persons"), "int")],
-                        [[str(SEX_LABELS[s]), m(figures.by_sex.get(s, 0))] for s in SEXES]))
+                        [[str(SEX_LABELS[s]), figures.by_sex.get(s, 0)] for s in SEXES]))
     tables.append(Table("by_age_group", str(_l("Persons by age group at arrival")),
                         [(_l("Age group"), "text"), (_l("Persons"), "int")],
-                        [[label, m(figures.by_age_group.get(label, 0))] for label, _lo, _hi in AGE_GROUPS]))
+                        [[label, figures.by_age_group.get(label, 0)] for label, _lo, _hi in AGE_GROUPS]))
     tables.append(Table("by_municipality", str(_l("Persons by municipality of return")),
                         [(_l("Municipality"), "text"), (_l("Persons"), "int")],
-                        [[name or str(_l("(not recorded)")), m(n)] for name, n in figures.by_municipality.items()]))
+                        [[str(OTHER_LABELS["by_municipality"]) if name == OTHER else name or str(_l("(not recorded)")),
+                          n] for name, n in figures.by_municipality.items()]))
     tables.append(Table("by_vulnerability", str(_l("Persons by vulnerability")),
                         [(_l("Vulnerability"), "text"), (_l("Persons"), "int")],
-                        [[str(VULNERABILITY_LABELS.get(_vuln(code), code)), m(n)]
-                         for code, n in sorted(figures.by_vulnerability.items())]))
+                        [[str(OTHER_LABELS["by_vulnerability"]) if code == OTHER
+                          else str(VULNERABILITY_LABELS.get(_vuln(code), code)), n]
+                         for code, n in sorted(figures.by_vulnerability.items(), key=lambda i: (i[0] == OTHER, i[0]))]))
     grant_rows = []
     for code, row in list(figures.grants_by_category.items()) + [("total", figures.grants)]:
         label = str(_l("Total")) if code == "total" else str(CATEGORY_LABELS.get(code, code))
-        fn = (lambda v: v) if code == "total" else m
-        grant_rows.append([label, fn(row["proposed_count"]), row["proposed_amount"], fn(row["approved_count"]),
-                           row["approved_amount"], fn(row["rejected_count"]), fn(row["pending_count"]),
-                           row["pending_amount"], row["disbursed_amount"]])
+        grant_rows.append([label, row["proposed_count"], row["proposed_amount"], row.get("undated_count", 0),
+                           row["approved_count"], row["approved_amount"], row["rejected_count"],
+                           row["pending_count"], row["pending_amount"], row["disbursed_amount"]])
     tables.append(Table("grants", str(_l("Reintegration assistance by category (%(currency)s)", currency=cur)), [
         (_l("Category"), "text"), (_l("Proposed"), "int"), (_l("Amount proposed"), "money"),
+        (_l("Imported, no proposal date"), "int"),
         (_l("Approved"), "int"), (_l("Amount approved"), "money"), (_l("Rejected"), "int"),
         (_l("Pending at the period's end"), "int"), (_l("Amount pending"), "money"),
         (_l("Amount disbursed"), "money")], grant_rows))
@@ -148,6 +150,7 @@ FIGURE_LABELS = {
 MEASURE_LABELS = {
     "proposed_count": _l("proposed"), "proposed_amount": _l("amount proposed"),
     "approved_count": _l("approved"), "approved_amount": _l("amount approved"),
+    "undated_count": _l("imported, no proposal date"), "undated_amount": _l("amount imported, no proposal date"),
     "rejected_count": _l("rejected"), "pending_count": _l("pending"), "pending_amount": _l("amount pending"),
     "disbursed_amount": _l("amount disbursed"), "used": _l("used"), "left": _l("left"), "amount": _l("amount"),
     "disbursed": _l("disbursed"), "cases": _l("cases"), "persons": _l("persons"),

@@ -18,7 +18,6 @@ from casework.extensions import db
 from casework.programmes.services import find_programme
 from casework.reports import services
 from casework.reports.charts import charts_for
-from casework.reports.engine import compute_figures
 from casework.reports.exports import FORMATS, filename, render_export
 from casework.reports.models import SubmittedReport
 from casework.reports.periods import Period, PeriodError, parse_period, period_between
@@ -66,18 +65,36 @@ def index():
         return render_template("reports/index.html", **context)
     programme = _programme_or_404(code)
     try:
-        period = _period(programme, request.args)
+        releases = _releases(programme)
+        if services.sees_donor_view(current_user) and releases and not request.args.get("period"):
+            period = releases[0]  # a donor's page opens on the latest release
+        else:
+            period = _period(programme, request.args)
     except PeriodError as error:
         flash(str(error), "error")
         return render_template("reports/index.html", **context, submitted=[]), 400
-    figures = compute_figures(programme, period)
-    tables = build_tables(figures, services.threshold_for(current_user, programme))
+    as_donor = request.args.get("view") == "donor"
+    try:
+        figures = services.report_figures(current_user, programme, period, as_donor=as_donor)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_template("reports/index.html", **context, programme=programme, submitted=[],
+                               releases=_releases(programme)), 400
+    tables = build_tables(figures)
     form = SubmitReportForm(programme=programme.code, start=period.start.isoformat(), end=period.end.isoformat())
     return render_template(
         "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
         charts=charts_for(tables), query=_query(programme, period), form=form,
-        can_submit=services.can_submit_report(current_user, programme),
+        can_submit=services.can_submit_report(current_user, programme), as_donor=as_donor,
+        donor=services.sees_donor_view(current_user), releases=_releases(programme),
         submitted=services.submitted_reports(current_user, programme))
+
+
+def _releases(programme) -> list:
+    """The calendar periods a donor may open, newest first (the list on a donor's report page)."""
+    from casework.reports.disclosure import calendar_periods
+
+    return list(reversed(calendar_periods(programme)))[:40]
 
 
 @bp.route("/export.<fmt>")
@@ -90,9 +107,12 @@ def export(fmt):
         period = _period(programme, request.args)
     except PeriodError:
         abort(400)
-    figures = compute_figures(programme, period)
-    threshold = services.threshold_for(current_user, programme)
-    body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
+    try:
+        figures = services.report_figures(current_user, programme, period,
+                                          as_donor=request.args.get("view") == "donor")
+    except DomainError:
+        abort(404)
+    body = render_export(figures, build_tables(figures), fmt)
     services.record_export(current_user, programme, period, fmt)
     db.session.commit()
     return _download(body, fmt, filename(figures, fmt))
@@ -135,15 +155,17 @@ def _submitted_or_404(report_id) -> SubmittedReport:
 @roles_required(*services.REPORT_ROLES)
 def submitted(report_id):
     report = _submitted_or_404(report_id)
-    figures = services.stored_figures(report)
-    tables = build_tables(figures, services.threshold_for(current_user, report.programme))
-    changes = services.changes_since_submission(report)
-    if services.threshold_for(current_user, report.programme):
-        # A donor learns that figures changed, and how, only down to the threshold's granularity.
-        changes = [c for c in changes if not c[0].startswith(("by_", "grants_by_category"))]
-    changes = [(figure_label(key), then, now) for key, then, now in changes]
+    donor = services.sees_donor_view(current_user)
+    figures = services.stored_figures(report, as_donor=donor or request.args.get("view") == "donor")
+    tables = build_tables(figures)
+    # Differences are staff information: a donor's view is the release as they received it.
+    changes = [] if donor else services.changes_since_submission(report)
+    versions = [] if donor else services.changes_from_previous_version(report)
     return render_template("reports/submitted.html", report=report, figures=figures, tables=tables,
-                           charts=charts_for(tables), changes=changes, programme=report.programme)
+                           charts=charts_for(tables), programme=report.programme, donor=donor,
+                           changes=[(figure_label(k), a, b) for k, a, b in changes],
+                           version_changes=[(figure_label(k), a, b) for k, a, b in versions],
+                           superseded_by=services.superseded_by(report))
 
 
 @bp.route("/submitted/<int:report_id>/export.<fmt>")
@@ -152,9 +174,9 @@ def submitted_export(report_id, fmt):
     if fmt not in FORMATS:
         abort(404)
     report = _submitted_or_404(report_id)
-    figures = services.stored_figures(report)
-    threshold = services.threshold_for(current_user, report.programme)
-    body = render_export(figures, build_tables(figures, threshold), fmt, submitted=report, threshold=threshold)
+    figures = services.stored_figures(report, as_donor=services.sees_donor_view(current_user)
+                                      or request.args.get("view") == "donor")
+    body = render_export(figures, build_tables(figures), fmt, submitted=report)
     services.record_export(current_user, report.programme, figures.period, fmt, submitted=report)
     db.session.commit()
     return _download(body, fmt, filename(figures, fmt, suffix="-submitted"))
@@ -166,11 +188,8 @@ def totals():
     on = parse_date(request.args.get("on", "")) or date.today()
     if on.year >= 9999:  # the figures look a day past the end of the period
         abort(400)
-    rows = []
-    for programme in services.report_programmes(current_user):
-        if programme.start_date <= on:
-            rows.append((programme, compute_figures(programme, Period(programme.start_date, on))))
-    return render_template("reports/totals.html", rows=rows, on=on)
+    rows = services.project_totals(current_user, on)
+    return render_template("reports/totals.html", rows=rows, on=on, donor=services.sees_donor_view(current_user))
 
 
 def dashboard_widget(user):
