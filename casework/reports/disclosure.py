@@ -497,6 +497,13 @@ def disclosure_audit(model: Model, year: int | None = None) -> list[Finding]:
     index, a_eq, b_eq, a_ub, b_ub = _constraints(model)
     cells = [(key, q) for key, q in model.quantities.items() if model.sensitive(q)
              and (year is None or any(model.releases[r].end.year == year for r in q.releases))]
+    # The difference of two releases can single out a stretch of time no release shows on its own
+    # (the day between two overlapping ranges): each small count of one segment is audited too.
+    for atom, value in model.atoms.items():
+        key = frozenset([atom])
+        if 0 < value < model.threshold and key not in model.quantities and atom[1] != "pending" and (
+                year is None or model.segments[atom[0]].end.year == year):
+            cells.append((key, Quantity(key, value, 0, status=GROUPED)))
     columns = {key: [index[a] for a in q.atoms] for key, q in cells}
     # Every solution the solver returns is a point the donor cannot rule out: the values it gives
     # each cell widen what that cell is known to allow, and a cell already seen taking three
@@ -541,6 +548,9 @@ def disclosure_audit(model: Model, year: int | None = None) -> list[Finding]:
 
 
 def _where(model: Model, key) -> tuple[str, str]:
+    if len(key) == 1 and key not in model.quantities:
+        (atom,) = key
+        return model.segments[atom[0]].label, "/".join(str(p) for p in atom[1:])
     for r, cells in model.cells.items():
         for name, k in cells.items():
             if k == key:

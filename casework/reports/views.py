@@ -66,7 +66,8 @@ def index():
     programme = _programme_or_404(code)
     try:
         releases = _releases(programme)
-        if services.sees_donor_view(current_user) and releases and not request.args.get("period"):
+        asked = any(request.args.get(k) for k in ("period", "from", "to"))
+        if services.sees_donor_view(current_user) and releases and not asked:
             period = releases[0]  # a donor's page opens on the latest release
         else:
             period = _period(programme, request.args)

@@ -235,7 +235,7 @@ def test_admin_edits_a_user_a_programme_and_its_caps_through_the_pages(office, c
     assert response.status_code == 200 and "User caseworker.uk saved." in response.get_data(as_text=True)
     response = client.post(f"/admin/programmes/{office.uk.id}", follow_redirects=True, data={
         "code": "VARRP-UK", "name": "VARRP renamed", "donor": "UK Home Office", "currency": "GBP", "start_date": "2002-01-01",
-        "decision_authority": "office", "budget": "", "small_cell_threshold": ""})
+        "decision_authority": "office", "budget": "", "small_cell_threshold": "5", "release_calendar": "year"})
     assert response.status_code == 200 and "Programme VARRP-UK saved." in response.get_data(as_text=True)
     response = client.post(f"/admin/programmes/{office.uk.id}/caps", follow_redirects=True, data={
         "valid_from": "2012-01-01", "per_person": "1500", "per_case": "4000"})

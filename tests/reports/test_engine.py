@@ -79,7 +79,9 @@ def test_cases_and_persons_follow_the_counting_rules(caseload):
     assert f.by_age_group == {"0-17": 1, "18-59": 4, "60+": 0}
     assert f.by_municipality == {"Niš": 4, "Vranje": 1}
     assert f.by_vulnerability == {"medical": 1}
-    assert f.by_month == {"2011-01": {"cases": 1, "persons": 4}, "2011-03": {"cases": 1, "persons": 1}}
+    # Every month of the period is on the axis, February with no arrival too.
+    assert f.by_month == {"2011-01": {"cases": 1, "persons": 4}, "2011-02": {"cases": 0, "persons": 0},
+                          "2011-03": {"cases": 1, "persons": 1}}
     assert f.by_quarter() == {"2011-Q1": {"cases": 2, "persons": 5}}
 
 
