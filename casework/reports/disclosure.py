@@ -24,11 +24,13 @@ from calendar import monthrange
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from casework.grants.models import GrantCategory
 from casework.reports.engine import AGE_GROUPS, SEXES, Figures, compute_figures
 from casework.reports.periods import Period
 
 UNIT_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 OTHER = "(other)"
+CATEGORIES = [c.value for c in GrantCategory]
 GRANT_COUNTS = ("proposed_count", "undated_count", "approved_count", "rejected_count")
 # Each amount is withheld with the count of the same grants.
 AMOUNT_OF = {"proposed_amount": "proposed_count", "undated_amount": "undated_count",
@@ -124,7 +126,7 @@ class Model:
     quantities: dict = field(default_factory=dict)  # frozenset(atoms) -> Quantity
     relations: list = field(default_factory=list)  # [(whole key, [part keys])]
     cells: dict = field(default_factory=dict)  # release index -> {cell name: quantity key}
-    figures: dict = field(default_factory=dict)  # release index -> exact Figures
+    programme: object = None
 
     def sensitive(self, q: Quantity) -> bool:
         return q.status in (PRIMARY, GROUPED) and 0 < q.value < self.threshold
@@ -163,7 +165,7 @@ def build_model(programme, releases: list[Period], today: date | None = None) ->
     """Figures of every segment (exact, from the engine) and every release's cells as sums of atoms."""
     threshold = programme.small_cell_threshold
     segments = _segments(releases, programme.start_date, finest_unit(programme))
-    model = Model(programme.start_date, threshold, releases, segments)
+    model = Model(programme.start_date, threshold, releases, segments, programme=programme)
     for i, seg in enumerate(segments):
         model.atoms.update(_segment_atoms(i, compute_figures(programme, seg)))
     starts = [s.start for s in segments]
@@ -182,7 +184,6 @@ def build_model(programme, releases: list[Period], today: date | None = None) ->
         # Calendar periods are protected year by year; each submitted report after all of them,
         # changing nothing that was released before it.
         block = period.end.year if period in calendar else 10000 + r
-        model.figures[r] = compute_figures(programme, period)
         cells = model.cells.setdefault(r, {})
         first, last = span_of(period)
         cumulative_first = bisect_right(starts, programme.start_date) - 1
@@ -242,10 +243,10 @@ def build_model(programme, releases: list[Period], today: date | None = None) ->
                 _relate(model, named_whole, named)
         for measure in GRANT_COUNTS:
             parts = [add(("grants", c, measure), ("grant", c, measure), first, last)
-                     for c in model.figures[r].grants_by_category]
+                     for c in CATEGORIES]
             _relate(model, add_union(("grants", "total", measure), parts), parts)
         pending = [add(("grants", c, "pending_count"), ("pending", c), last, last)
-                   for c in model.figures[r].grants_by_category]
+                   for c in CATEGORIES]
         _relate(model, add_union(("grants", "total", "pending_count"), pending), pending)
     _time_relations(model)
     return model
@@ -388,7 +389,7 @@ def _weak(model: Model, relations: list) -> list:
     return weak
 
 
-def _suppress_near(model: Model, weak, relations: list, block: int) -> bool:
+def _suppress_near(model: Model, weak, relations: list, block: int, later: bool = False) -> bool:
     """Withhold the smallest published figure of this block in a relation with the weak one, or
     with a hidden figure related to it (a few steps away)."""
     frontier, seen = [weak], {weak}
@@ -399,7 +400,7 @@ def _suppress_near(model: Model, weak, relations: list, block: int) -> bool:
             if not any(k in frontier for k in members):
                 continue
             candidates += [k for k in members if model.quantities[k].status == PUBLISHED
-                           and model.quantities[k].block == block]
+                           and (model.quantities[k].block >= block if later else model.quantities[k].block == block)]
             following += [k for k in members if model.quantities[k].status != PUBLISHED and k not in seen]
         if candidates:
             chosen = min(candidates, key=lambda k: (model.quantities[k].value, len(k)))
@@ -565,6 +566,24 @@ def audited_cells(model: Model, year: int | None = None) -> int:
 
 # --- what the donor receives -----------------------------------------------------------
 
+def _fix_with_audit(model: Model, rounds: int = 8) -> None:
+    """Where the linear programs still pin a small count, withhold more: in the count's own block
+    or a later one, never in a release published before it."""
+    for _round in range(rounds):
+        findings = disclosure_audit(model)
+        if not findings:
+            return
+        progress = False
+        for finding in findings:
+            q = model.quantities.get(finding.key)
+            block = q.block if q is not None else min(model.quantities[k].block for k in model.quantities
+                                                      if finding.key <= k)
+            progress |= _suppress_near(model, finding.key if q is not None else next(
+                k for k in model.quantities if finding.key <= k), model.relations, block, later=True)
+        if not progress:
+            return
+
+
 def protected_model(programme, extra: Period | None = None, today: date | None = None,
                     through_year: int | None = None) -> Model:
     """Every release the donor can download, protected; with through_year, only the calendar
@@ -575,13 +594,16 @@ def protected_model(programme, extra: Period | None = None, today: date | None =
         releases = [p for p in calendar_periods(programme, today) if p.end.year <= through_year]
     model = build_model(programme, releases, today)
     suppress(model)
+    if len(calendar_units(programme)) > 1:
+        # Nested periods (a year and its halves) relate in more ways than the quick pass follows.
+        _fix_with_audit(model)
     return model
 
 
 def donor_figures(model: Model, period: Period) -> Figures:
     """The release as the donor receives it: every withheld count and its amounts marked."""
     r = model.releases.index(period)
-    exact, cells, n = model.figures[r], model.cells[r], model.threshold
+    exact, cells, n = compute_figures(model.programme, period), model.cells[r], model.threshold
 
     def shown(name, value):
         q = model.quantities[cells[name]]
