@@ -2,10 +2,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from casework.auth.models import Role
-from casework.forms import LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
+from casework.forms import (
+    LooseDateField,
+    MultiCheckboxField,
+    NoNulString,
+    WholeNumberField,
+)
 
 ROLE_CHOICES = [
     (Role.CASEWORKER.value, _l("Caseworker")),
@@ -66,7 +77,7 @@ class CapForm(FlaskForm):
     per_case = NoNulString(_l("Cap per case"), validators=[Optional(), Length(max=20)])
 
 
-__all__ = ["UserForm", "EditUserForm", "PasswordForm", "ConfirmForm", "ProgrammeForm", "CapForm", "SelectMultipleField"]
+__all__ = ["CapForm", "ConfirmForm", "EditUserForm", "PasswordForm", "ProgrammeForm", "SelectMultipleField", "UserForm"]
 
 
 class AuditFilterForm(FlaskForm):

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.auth.models import user_programmes
 from casework.db import Base, Money, enum_type
 
-
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
 RELEASE_UNITS = ("year", "half", "quarter", "month")
@@ -28,7 +27,7 @@ class Donor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
-    programmes: Mapped[list["Programme"]] = relationship(back_populates="donor")
+    programmes: Mapped[list[Programme]] = relationship(back_populates="donor")
 
 
 class Programme(Base):
@@ -57,10 +56,10 @@ class Programme(Base):
     release_calendar: Mapped[str] = mapped_column(String(40), default="year", server_default="year")
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
-    caps: Mapped[list["ProgrammeCap"]] = relationship(
+    caps: Mapped[list[ProgrammeCap]] = relationship(
         back_populates="programme", order_by="ProgrammeCap.valid_from", cascade="all, delete-orphan"
     )
-    users: Mapped[list["User"]] = relationship(  # noqa: F821
+    users: Mapped[list[User]] = relationship(  # noqa: F821
         secondary=user_programmes, back_populates="programmes"
     )
 
@@ -68,7 +67,7 @@ class Programme(Base):
     def donor_decides(self) -> bool:
         return self.decision_authority == DecisionAuthority.DONOR
 
-    def cap_on(self, day: date) -> "ProgrammeCap | None":
+    def cap_on(self, day: date) -> ProgrammeCap | None:
         """The caps in force on a day: the latest set whose valid_from is not after it."""
         current = None
         for cap in self.caps:

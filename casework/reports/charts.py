@@ -31,7 +31,7 @@ CHARTS = {
 
 def _number(value):
     # Withheld cells ("<N", "[c]") are left out of the picture rather than drawn at a guessed height.
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return None
     if isinstance(value, Decimal):
         return float(value)

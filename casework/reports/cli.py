@@ -123,7 +123,11 @@ def audit(code, year):
     Exits non-zero when a suppressed count below the threshold has fewer than three possible values."""
     import time
 
-    from casework.reports.disclosure import audited_cells, disclosure_audit, protected_model
+    from casework.reports.disclosure import (
+        audited_cells,
+        disclosure_audit,
+        protected_model,
+    )
 
     programme = _programme(code)
     began = time.perf_counter()

@@ -23,6 +23,7 @@ from bisect import bisect_right
 from calendar import monthrange
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 from casework.grants.models import GrantCategory
 from casework.reports.engine import AGE_GROUPS, SEXES, Figures, compute_figures
@@ -141,7 +142,7 @@ def _segments(releases: list[Period], programme_start: date, finest: str) -> lis
         for p in _unit_periods(finest, year):
             cuts.add(p.start)
     cuts = sorted(c for c in cuts if first <= c <= last)
-    return [Period(a, b - timedelta(days=1)) for a, b in zip(cuts, cuts[1:])]
+    return [Period(a, b - timedelta(days=1)) for a, b in pairwise(cuts)]
 
 
 def _segment_atoms(seg_index: int, figures: Figures) -> dict:

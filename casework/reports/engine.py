@@ -8,7 +8,7 @@ cases who travelled, grant figures follow the grants' own dates.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -31,8 +31,8 @@ from sqlalchemy import (
 from casework.cases.models import Case, Person, PersonVulnerability
 from casework.db import CENT, Money, utcnow
 from casework.extensions import db
-from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
 from casework.grants import workflow
+from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
 from casework.grants.services import budget_used, committed_amount
 from casework.reports.periods import Period
 
@@ -109,7 +109,7 @@ class Figures:
         return _strings(data)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Figures":
+    def from_dict(cls, data: dict) -> Figures:
         data = dict(data)
         kwargs = {k: data[k] for k in ("programme", "programme_name", "donor", "currency", "cases", "persons",
                                        "cumulative_cases", "cumulative_persons", "by_sex", "by_age_group",
@@ -140,7 +140,7 @@ def _decimals(row: dict) -> dict:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=timezone.utc)
+    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _money(value) -> Decimal:

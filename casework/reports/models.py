@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, utcnow
@@ -33,6 +41,6 @@ class SubmittedReport(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    programme: Mapped["Programme"] = relationship()  # noqa: F821
-    submitted_by: Mapped["User | None"] = relationship()  # noqa: F821
-    supersedes: Mapped["SubmittedReport | None"] = relationship(remote_side=[id])
+    programme: Mapped[Programme] = relationship()  # noqa: F821
+    submitted_by: Mapped[User | None] = relationship()  # noqa: F821
+    supersedes: Mapped[SubmittedReport | None] = relationship(remote_side=[id])

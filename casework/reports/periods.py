@@ -42,8 +42,8 @@ class Period:
 
 
 _YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
-_HALF = re.compile(r"^(\d{4})-?H([12])$", re.I)
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_HALF = re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -7,6 +7,7 @@ Nothing here masks: every format gets the same protection from the one place tha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from flask_babel import lazy_gettext as _l
 
 from casework.reports.engine import AGE_GROUPS, SEXES, Figures

@@ -10,9 +10,8 @@ Revises: 0602
 Create Date: 2026-12-01 16:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0710'
 down_revision = '0602'
