@@ -79,10 +79,6 @@ def calendar_periods(programme, today: date | None = None) -> list[Period]:
     return sorted(set(out), key=lambda p: (p.end, (p.end - p.start).days))
 
 
-def is_release(programme, period: Period, today: date | None = None) -> bool:
-    return period in calendar_periods(programme, today) or period in _submitted_periods(programme)
-
-
 def _submitted_periods(programme) -> list[Period]:
     from sqlalchemy import select
 
