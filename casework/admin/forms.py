@@ -61,8 +61,8 @@ class ProgrammeForm(FlaskForm):
     )
     budget = NoNulString(_l("Budget (empty for none)"), validators=[Optional(), Length(max=20)])
     small_cell_threshold = WholeNumberField(
-        _l("Donors never see a count below (at least 3)"), default=5,
-        validators=[DataRequired(), NumberRange(min=3, max=100)]
+        _l("Donors never see a count below (at least 3; 5 if left empty)"), default=5,
+        validators=[Optional(), NumberRange(min=3, max=100)]
     )
     release_calendar = MultiCheckboxField(
         _l("Periods donors receive figures for"), default=["year"],

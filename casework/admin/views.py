@@ -39,7 +39,7 @@ from casework.extensions import db
 from casework.forms import save, save_and_flash
 from casework.pagination import filter_args, keyset_page, paging
 from casework.programmes import services as programmes_service
-from casework.programmes.models import Programme
+from casework.programmes.models import DEFAULT_THRESHOLD, Programme
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN)
@@ -158,7 +158,7 @@ def _programme_values(form) -> dict:
         "end_date": form.end_date.date,
         "decision_authority": form.decision_authority.data,
         "budget": form.budget.data or None,
-        "small_cell_threshold": form.small_cell_threshold.data,
+        "small_cell_threshold": form.small_cell_threshold.data or DEFAULT_THRESHOLD,
         "release_calendar": form.release_calendar.data or [],
     }
 
@@ -169,6 +169,7 @@ def programmes_new():
     form = ProgrammeForm()
     if form.validate_on_submit():
         values = _programme_values(form)
+        values["release_calendar"] = values["release_calendar"] or ["year"]  # yearly unless chosen
         programme, error_response = _save(
             form,
             lambda: programmes_service.create_programme(
