@@ -1,7 +1,7 @@
 """Forms for managing users and programmes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField
+from wtforms import PasswordField, SelectField
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -75,9 +75,6 @@ class CapForm(FlaskForm):
     valid_from = LooseDateField(_l("In force from"), validators=[DataRequired()])
     per_person = NoNulString(_l("Cap per person"), validators=[Optional(), Length(max=20)])
     per_case = NoNulString(_l("Cap per case"), validators=[Optional(), Length(max=20)])
-
-
-__all__ = ["CapForm", "ConfirmForm", "EditUserForm", "PasswordForm", "ProgrammeForm", "SelectMultipleField", "UserForm"]
 
 
 class AuditFilterForm(FlaskForm):

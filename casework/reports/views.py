@@ -24,6 +24,7 @@ from casework.auth.permissions import roles_required
 from casework.dates import parse_date
 from casework.errors import DomainError
 from casework.extensions import db
+from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.programmes.services import find_programme
 from casework.reports import services
 from casework.reports.charts import charts_for
@@ -42,10 +43,7 @@ class SubmitReportForm(FlaskForm):
 
 
 def _programme_or_404(code):
-    programme = find_programme(code)
-    if programme is None or not services.can_see_reports(current_user, programme):
-        abort(404)
-    return programme
+    return found_or_404(find_programme(code), lambda programme: services.can_see_reports(current_user, programme))
 
 
 def _period(programme, args) -> Period:
@@ -68,7 +66,7 @@ def _query(programme, period) -> dict:
 def index():
     programmes = services.report_programmes(current_user)
     code = request.args.get("programme")
-    context = {"programmes": programmes, "args": request.args}
+    context = {"programmes": programmes, "args": request.args, "donor": services.sees_donor_view(current_user)}
     if not code:
         context["submitted"] = services.submitted_reports(current_user)
         return render_template("reports/index.html", **context)
@@ -96,7 +94,7 @@ def index():
         "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
         charts=charts_for(tables), query=_query(programme, period), form=form,
         can_submit=services.can_submit_report(current_user, programme), as_donor=as_donor,
-        donor=services.sees_donor_view(current_user), releases=_releases(programme),
+        releases=_releases(programme),
         submitted=services.submitted_reports(current_user, programme))
 
 
@@ -110,8 +108,7 @@ def _releases(programme) -> list:
 @bp.route("/export.<fmt>")
 @roles_required(*services.REPORT_ROLES)
 def export(fmt):
-    if fmt not in FORMATS:
-        abort(404)
+    found_or_404(FORMATS.get(fmt))
     programme = _programme_or_404(request.args.get("programme"))
     try:
         period = _period(programme, request.args)
@@ -140,8 +137,7 @@ def submit():
     if not form.validate_on_submit():
         abort(400)
     programme = _programme_or_404(form.programme.data)
-    if not services.can_submit_report(current_user, programme):
-        abort(403)
+    allowed_or_403(services.can_submit_report(current_user, programme))
     try:
         period = Period(date.fromisoformat(form.start.data), date.fromisoformat(form.end.data))
         report = services.submit_report(programme, period, current_user)
@@ -155,10 +151,8 @@ def submit():
 
 
 def _submitted_or_404(report_id) -> SubmittedReport:
-    report = db.session.get(SubmittedReport, report_id)
-    if report is None or not services.can_see_reports(current_user, report.programme):
-        abort(404)
-    return report
+    return load_or_404(SubmittedReport, report_id,
+                       may_see=lambda report: services.can_see_reports(current_user, report.programme))
 
 
 @bp.route("/submitted/<int:report_id>")
@@ -181,8 +175,7 @@ def submitted(report_id):
 @bp.route("/submitted/<int:report_id>/export.<fmt>")
 @roles_required(*services.REPORT_ROLES)
 def submitted_export(report_id, fmt):
-    if fmt not in FORMATS:
-        abort(404)
+    found_or_404(FORMATS.get(fmt))
     report = _submitted_or_404(report_id)
     figures = services.stored_figures(report, as_donor=services.sees_donor_view(current_user)
                                       or request.args.get("view") == "donor")

@@ -1,7 +1,7 @@
 """The figures engine against the counting rules, on small hand-made data."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ Q2 = Period(date(2011, 4, 1), date(2011, 6, 30))
 
 
 def _utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
