@@ -17,6 +17,10 @@ DECIDERS = frozenset({Role.SUPERVISOR})
 # Groups of statuses that the rules, the queue and the reports all count by.
 APPROVED = (S.APPROVED, S.DISBURSING, S.COMPLETED)  # a decision granted money
 AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
+# Money still being decided or paid: a case with such a grant is not closed or withdrawn.
+MONEY_OPEN = AWAITING_DECISION + (S.APPROVED, S.DISBURSING)
+# No new grant is proposed on a case in these statuses (values of CaseStatus).
+CASE_STATUSES_WITHOUT_NEW_GRANTS = ("closed", "withdrawn")
 
 STATUS_LABELS = {
     S.DRAFT: _l("Draft"),
