@@ -112,8 +112,12 @@ def _clean(case: Case, values: dict) -> dict:
     except ValueError:
         raise DomainError(_("Choose a category."), "category") from None
     person_id = values.get("person_id") or None
-    if person_id is not None and not any(p.id == person_id for p in case.persons):
+    beneficiary = next((p for p in case.persons if p.id == person_id), None)
+    if person_id is not None and beneficiary is None:
         raise DomainError(_("Choose a member of this case, or nobody."), "person_id")
+    if beneficiary is not None and not beneficiary.travelled:
+        raise DomainError(_("%(name)s did not travel; a grant's beneficiary is a member who returned.",
+                            name=beneficiary.full_name), "person_id")
     out["person_id"] = person_id
     out["plan"] = (values.get("plan") or "").strip()
     if not out["plan"]:
@@ -125,6 +129,8 @@ def _clean(case: Case, values: dict) -> dict:
 def create_grant(case: Case, values: dict, actor=None, at: datetime | None = None) -> Grant:
     if actor is not None and actor.role not in workflow.PROPOSERS:
         raise NotAllowed(_("Only caseworkers, supervisors and administrators propose grants."))
+    if case.status.value in workflow.CASE_STATUSES_WITHOUT_NEW_GRANTS:
+        raise DomainError(_("No new grant is proposed on a case that is closed or withdrawn."), "category")
     clean = _clean(case, values)
     grant = Grant(case=case, created_by_id=actor.id if actor else None, status=S.DRAFT, **clean)
     if at is not None:
