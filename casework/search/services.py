@@ -76,6 +76,14 @@ def matching_person_ids(query: Query):
     return union(*branches).subquery()
 
 
+def matching_case_ids(text: str):
+    """The ids of the cases a search box text finds (before the user's programmes are applied)."""
+    ids = matching_person_ids(parse_query(text))
+    if ids is None:
+        return select(Case.id).where(False)
+    return select(Person.case_id).where(Person.id.in_(select(ids.c.id)))
+
+
 def search_statement(user, query: Query):
     """Case list lines (list_columns(), the matching person's name) within the user's programmes."""
     ids = matching_person_ids(query)
