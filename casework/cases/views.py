@@ -20,6 +20,7 @@ from casework.cases.forms import (
     StatusForm,
     read_case_filters,
 )
+from casework.cases.history import visible_history
 from casework.cases.models import CaseStatus, Person
 from casework.cases.queries import Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
 from casework.errors import Conflict
@@ -143,7 +144,7 @@ def _history(case):
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(200)
     )
-    return db.session.scalars(stmt).all()
+    return visible_history(db.session.scalars(stmt).all(), current_user)
 
 
 @bp.route("/<int:case_id>")

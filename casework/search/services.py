@@ -200,7 +200,8 @@ def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=No
         person.returned_from_person_id = earlier.id
         db.session.flush()
         record("person_returned_again", user=actor, entity=person, programme_id=person.case.programme_id,
-               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference},
+               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference,
+                        "earlier_case_id": earlier.case.id},
                summary=person.case.reference)
 
 
