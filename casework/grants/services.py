@@ -299,7 +299,14 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
 
     base = proposed_amount(grant)
     decided_amount = None
+    typed = amount not in (None, "")
+    if typed and outcome in (DecisionOutcome.REJECTED, DecisionOutcome.SENT_BACK):
+        raise DomainError(_("An amount goes with an approval only; clear it, or choose an approval."), "amount")
     if outcome == DecisionOutcome.APPROVED:
+        if typed and _amount(amount) != base:
+            raise DomainError(_("“Approved in full” grants %(base)s; for another amount choose “approved with a "
+                                "lower amount”, or clear the amount.", base=money(base, _programme(grant).currency)),
+                              "amount")
         decided_amount = base
     elif outcome == DecisionOutcome.REDUCED:
         decided_amount = _amount(amount)
@@ -317,6 +324,10 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
             raise DomainError(_("Enter the date of the donor's letter."), "authority_letter_date")
         if authority_letter_date > at.date():
             raise DomainError(_("The letter date cannot be in the future."), "authority_letter_date")
+        reviewed = [d for d in grant.decisions if d.step == DecisionStep.SUPERVISOR]
+        if reviewed and authority_letter_date < reviewed[-1].decided_at.date():
+            raise DomainError(_("The donor's letter cannot be dated before the supervisor's decision of %(day)s.",
+                                day=reviewed[-1].decided_at.date().isoformat()), "authority_letter_date")
         decision_day = authority_letter_date
     else:
         authority_reference, authority_letter_date = None, None
@@ -391,8 +402,12 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     if amount > left:
         raise DomainError(_("Only %(left)s is left to pay of the approved %(approved)s.",
                             left=money(left, cur), approved=money(grant.approved_amount, cur)), "amount")
+    receipt_reference = (receipt_reference or "").strip()
+    if len(receipt_reference) > RECEIPT_LIMIT:
+        raise DomainError(_("A receipt reference has at most %(n)d characters; this one has %(len)d.",
+                            n=RECEIPT_LIMIT, len=len(receipt_reference)), "receipt_reference")
     payment = Disbursement(grant_id=grant.id, paid_on=paid_on, amount=amount, mode=mode,
-                           receipt_reference=(receipt_reference or "").strip()[:100],
+                           receipt_reference=receipt_reference,
                            recorded_by_id=actor.id if actor else None, recorded_at=at)
     db.session.add(payment)
     db.session.flush()
@@ -408,6 +423,67 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
                       summary=money(grant.approved_amount, cur)), at)
     db.session.refresh(grant, ["disbursements"])
     return payment
+
+
+RECEIPT_LIMIT = 100
+
+
+def reversal_refusal(user, payment: Disbursement) -> str | None:
+    """Why this user may not reverse this payment (None if they may): the four-eyes rule."""
+    if user is None or not workflow.role_may("reverse_payment", user.role):
+        return _("You may not reverse payments.")
+    if payment.recorded_by_id is not None and payment.recorded_by_id == user.id:
+        return _("You recorded this payment, so another person must reverse it.")
+    return None
+
+
+def is_reversed(payment: Disbursement) -> bool:
+    return db.session.scalar(select(Disbursement.id).where(Disbursement.reversal_of_id == payment.id)) is not None
+
+
+def reverse_disbursement(payment: Disbursement, actor, reason: str, *, reversed_on: date | None = None,
+                         at: datetime | None = None) -> Disbursement:
+    """Correct a wrong payment: an entry of the opposite amount, dated on its own day, by another
+    person, with the reason. The payment stays as it was; reports net the two in their periods."""
+    grant = payment.grant
+    if payment.reversal_of_id is not None:
+        raise DomainError(_("This entry is itself a reversal."), "reason")
+    if is_reversed(payment):
+        raise DomainError(_("This payment has been reversed already."), "reason")
+    workflow.check("reverse_payment", grant.status)
+    refusal = reversal_refusal(actor, payment)
+    if refusal:
+        raise NotAllowed(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the payment is reversed."), "reason")
+    at = at or utcnow()
+    reversed_on = reversed_on or at.date()
+    if reversed_on > at.date():
+        raise DomainError(_("The reversal date cannot be in the future."), "reversed_on")
+    if reversed_on < payment.paid_on:
+        raise DomainError(_("The reversal date is before the payment of %(day)s.", day=payment.paid_on.isoformat()),
+                          "reversed_on")
+
+    lock_programme(grant.case.programme_id)
+    expected_status, expected_v = grant.status, grant.version
+    grant = _reload(grant.id)
+    if grant.status != expected_status or grant.version != expected_v:
+        raise _stale()
+    reversal = Disbursement(grant_id=grant.id, paid_on=reversed_on, amount=-payment.amount, mode=payment.mode,
+                            receipt_reference=payment.receipt_reference, reversal_of_id=payment.id, reason=reason,
+                            recorded_by_id=actor.id if actor else None, recorded_at=at)
+    db.session.add(reversal)
+    db.session.flush()
+    still_paid = paid_total(grant) > 0
+    _move(grant, expected_status, workflow.target("reverse_payment", fully_paid=still_paid))
+    cur = _programme(grant).currency
+    _dated(record("disbursement_reversed", user=actor, entity=grant, programme_id=grant.case.programme_id,
+                  changes={"payment_id": payment.id, "amount": -payment.amount, "paid_on": payment.paid_on,
+                           "reversed_on": reversed_on},
+                  summary=f"{money(-payment.amount, cur)} {reversed_on.isoformat()} — {reason}"), at)
+    db.session.refresh(grant, ["disbursements"])
+    return reversal
 
 
 # --- reading --------------------------------------------------------------------------

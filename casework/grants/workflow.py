@@ -54,6 +54,7 @@ TRANSITIONS = {
     "supervisor_decision": Transition("supervisor_decision", frozenset({S.SUBMITTED, S.IN_REVIEW}), DECIDERS),
     "donor_decision": Transition("donor_decision", frozenset({S.AWAITING_DONOR}), DECIDERS),
     "disburse": Transition("disburse", frozenset({S.APPROVED, S.DISBURSING}), PROPOSERS),
+    "reverse_payment": Transition("reverse_payment", frozenset({S.DISBURSING, S.COMPLETED}), PROPOSERS),
     "cancel": Transition(
         "cancel", frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR, S.APPROVED}), PROPOSERS
     ),
@@ -65,6 +66,7 @@ ACTION_LABELS = {
     "supervisor_decision": _l("take the supervisor's decision on"),
     "donor_decision": _l("record the donor's decision on"),
     "disburse": _l("record a disbursement of"),
+    "reverse_payment": _l("reverse a payment of"),
     "cancel": _l("cancel"),
 }
 
@@ -80,6 +82,8 @@ def target(action: str, outcome: str | None = None, *, donor_decides: bool = Fal
         return S.CANCELLED
     if action == "disburse":
         return S.COMPLETED if fully_paid else S.DISBURSING
+    if action == "reverse_payment":  # fully_paid here: something is still paid after the reversal
+        return S.DISBURSING if fully_paid else S.APPROVED
     if outcome == "sent_back":
         return S.DRAFT
     if outcome == "rejected":
