@@ -115,6 +115,8 @@ class GrantDecision(Base):
     # For a decision taken outside the office (the donor's), its letter number and date.
     authority_reference: Mapped[str | None] = mapped_column(String(100))
     authority_letter_date: Mapped[date | None] = mapped_column(Date)
+    # Who took an external decision, when a legacy record names it (e.g. "FOM") without a letter.
+    authority_name: Mapped[str | None] = mapped_column(String(100))
 
     grant: Mapped[Grant] = relationship(back_populates="decisions")
     decided_by: Mapped["User | None"] = relationship()  # noqa: F821

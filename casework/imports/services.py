@@ -46,7 +46,7 @@ PERSON_COLUMNS = {
 }
 GRANT_COLUMNS = {
     "case_ref": True, "programme": True, "category": True, "requested_amount": True, "currency": True,
-    "decision": True, "approved_amount": False, "decided_on": False, "decided_by_authority": False,
+    "submitted_on": False, "decision": True, "approved_amount": False, "decided_on": False, "decided_by_authority": False,
     "disbursed_amount": False, "disbursed_on": False,
 }
 BATCH = 1000
@@ -408,6 +408,12 @@ def _write_persons(new_cases: dict, programmes: dict, progress) -> None:
 
 _CATEGORIES = {c.value: c for c in GrantCategory}
 _DECISIONS = ("approved", "rejected", "pending")
+# decided_by_authority names who decided; these say only whether someone did.
+_NOT_A_NAME = {"yes", "no", "y", "n", "true", "false", "1", "0", "x", "da", "ne"}
+
+
+def _noon(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(12), tzinfo=timezone.utc) if day else None
 
 
 def _amount(r: _Rows, values: dict, column: str) -> Decimal | None:
@@ -464,14 +470,25 @@ def _grant_row(r: _Rows, values: dict, programmes: dict, today: date) -> dict | 
             r.fail("disbursed_on", _("required with a disbursed amount"))
     elif values.get("disbursed_on"):
         r.fail("disbursed_amount", _("required with a disbursement date"))
-    authority = values.get("decided_by_authority", "") or None
-    if authority and len(authority) > 100:
+    authority = " ".join(values.get("decided_by_authority", "").split()) or None
+    if authority and authority.lower() in _NOT_A_NAME:
+        r.fail("decided_by_authority", _("'%(v)s' is not the name of an authority (e.g. FOM)", v=authority))
+    elif authority and len(authority) > 100:
         r.fail("decided_by_authority", _("longer than 100 characters"))
+    if authority and decision == "pending":
+        r.fail("decided_by_authority", _("only with an approved or rejected decision"))
+    submitted_on = _date_value(r, values, "submitted_on", today)
+    # Legacy dates follow the workflow too: proposed, then decided, then paid.
+    if submitted_on and decided_on and decided_on < submitted_on:
+        r.fail("decided_on", _("before the submission date %(d)s", d=submitted_on.isoformat()))
+    if decided_on and disbursed_on and disbursed_on < decided_on:
+        r.fail("disbursed_on", _("before the decision date %(d)s", d=decided_on.isoformat()))
     if r.bad:
         return None
     return {"row": r.number, "case_ref": case_ref, "programme": programme, "category": category,
             "requested": requested, "decision": decision, "approved": approved, "decided_on": decided_on,
-            "authority": authority, "disbursed": disbursed, "disbursed_on": disbursed_on}
+            "authority": authority, "disbursed": disbursed, "disbursed_on": disbursed_on,
+            "submitted_on": submitted_on}
 
 
 def _import_grants(data, result, allowed_programme_ids, today, progress):
@@ -535,6 +552,8 @@ def _write_grants(rows: list[dict], progress) -> None:
             "requested_amount": row["requested"], "status": _status(row).value,
             "approved_amount": row["approved"], "decided_on": row["decided_on"] if row["decision"] != "pending" else None,
             "legacy_reference": row["legacy_reference"], "created_at": now, "updated_at": now, "version": 1,
+            # With its submission date a legacy grant counts as proposed in that period.
+            "submitted_at": _noon(row["submitted_on"]),
         } for row in chunk]
         ids = db.session.execute(
             insert(grants_table).returning(grants_table.c.id, sort_by_parameter_order=True), grant_rows
@@ -549,9 +568,9 @@ def _write_grants(rows: list[dict], progress) -> None:
                     "grant_id": grant_id,
                     "step": (DecisionStep.DONOR if row["programme"].donor_decides else DecisionStep.SUPERVISOR).value,
                     "outcome": outcome.value, "amount": row["approved"], "reason": "",
-                    "decided_at": datetime.combine(row["decided_on"], time(12), tzinfo=timezone.utc),
-                    "authority_reference": row["authority"],
-                    "authority_letter_date": row["decided_on"] if row["authority"] else None,
+                    "decided_at": _noon(row["decided_on"]),
+                    "authority_reference": None, "authority_letter_date": None,
+                    "authority_name": row["authority"],
                 })
             if row["disbursed"] is not None:
                 disbursements.append({
