@@ -196,18 +196,63 @@ def current_step(grant: Grant) -> DecisionStep | None:
     return None
 
 
-def decision_refusal(user, grant: Grant) -> str | None:
-    """Why this user may not decide this grant now (None if they may)."""
-    if user is None or user.role not in workflow.DECIDERS:
-        return _("Only a supervisor takes decisions on grants.")
-    if user.role != Role.ADMIN and grant.case.programme_id not in [p.id for p in user.programmes]:
-        return _("You do not work on this grant's programme.")
+def _four_eyes_refusal(user, grant: Grant, step: DecisionStep | None, extra_decider_id: int | None = None):
     if user.id in (grant.created_by_id, grant.submitted_by_id):
         return _("You proposed or submitted this grant, so another supervisor must decide on it.")
-    step = current_step(grant)
-    if step is not None and any(d.decided_by_id == user.id and d.step != step for d in grant.decisions):
+    others = {d.decided_by_id for d in grant.decisions if d.step != step}
+    if extra_decider_id is not None:
+        others.add(extra_decider_id)
+    if step is not None and user.id in others:
         return _("You already took another step of this grant; a different supervisor must take this one.")
     return None
+
+
+def eligible_deciders(grant: Grant, step: DecisionStep | None = None, after_decider=None) -> list:
+    """The active supervisors who may take `step` (default: the current one) of this grant; with
+    `after_decider`, as it will be once that user has taken the current step."""
+    from casework.auth.models import User
+
+    step = step or current_step(grant)
+    if step is None:
+        return []
+    supervisors = db.session.scalars(select(User).where(User.role == Role.SUPERVISOR, User.is_active)
+                                     .order_by(User.username)).all()
+    extra = after_decider.id if after_decider is not None else None
+    return [u for u in supervisors if grant.case.programme_id in [p.id for p in u.programmes]
+            and _four_eyes_refusal(u, grant, step, extra) is None]
+
+
+def next_step_after_supervisor(grant: Grant) -> DecisionStep | None:
+    """The step that follows the supervisor's approval: the donor's letter, where the donor decides."""
+    return DecisionStep.DONOR if _programme(grant).donor_decides else None
+
+
+def dead_end_warning(user, grant: Grant) -> str | None:
+    """Said before a supervisor's decision after which no supervisor could enter the donor's letter."""
+    if current_step(grant) != DecisionStep.SUPERVISOR or next_step_after_supervisor(grant) is None:
+        return None
+    if eligible_deciders(grant, DecisionStep.DONOR, after_decider=user):
+        return None
+    return _("If you approve, no other supervisor of this programme may enter the donor's letter (the proposer, "
+             "the submitter and you are excluded). An administrator will then have to record it.")
+
+
+def decision_refusal(user, grant: Grant) -> str | None:
+    """Why this user may not decide this grant now (None if they may).
+
+    An administrator records the donor's letter only when no supervisor may (a dead end), and
+    never as the proposer or the supervisor who took the first step."""
+    step = current_step(grant)
+    if user is not None and user.role == Role.ADMIN:
+        if step != DecisionStep.DONOR or eligible_deciders(grant, step):
+            return _("Only a supervisor takes decisions on grants; an administrator records the donor's letter "
+                     "only when no supervisor may.")
+        return _four_eyes_refusal(user, grant, step)
+    if user is None or user.role not in workflow.DECIDERS:
+        return _("Only a supervisor takes decisions on grants.")
+    if grant.case.programme_id not in [p.id for p in user.programmes]:
+        return _("You do not work on this grant's programme.")
+    return _four_eyes_refusal(user, grant, step)
 
 
 def can_decide(user, grant: Grant) -> bool:

@@ -134,6 +134,7 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_for
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
         refusal=(services.decision_refusal(current_user, grant)
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
+        next_deciders=services.eligible_deciders(grant) if services.current_step(grant) else None,
         actions=workflow.actions_from(grant.status), **LABELS), status
 
 
@@ -171,7 +172,7 @@ def cancel(grant_id: int):
 
 
 @bp.route("/grants/<int:grant_id>/decide", methods=["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
 def decide(grant_id: int):
     grant = get_grant_or_404(grant_id)
     step = services.current_step(grant)
@@ -196,6 +197,7 @@ def decide(grant_id: int):
     return render_template("grants/decide.html", form=form, grant=grant, case=grant.case,
                            conflict=isinstance(error, Conflict),
                            donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
+                           dead_end=services.dead_end_warning(current_user, grant),
                            currency=grant.case.programme.currency,
                            remaining=services.budget_remaining(grant.case.programme), **LABELS), status
 
