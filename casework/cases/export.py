@@ -167,9 +167,12 @@ def _export_command():
         from casework.progress import Progress
 
         progress = Progress("Exporting cases")
-        rows = export_to_file(path, CaseFilters(programme_code=programme_code), progress)
+        filters = CaseFilters(programme_code=programme_code)
+        rows = export_to_file(path, filters, progress)
         progress.finish()
-        record("cases_exported", summary=f"case list to {path} from the command line"[:300])
+        record("cases_exported", changes={"format": path.rsplit(".", 1)[-1].lower(), "filters": filters.described(),
+                                          "rows": rows},
+               summary=f"case list to {path} from the command line"[:300])
         db.session.commit()
         click.echo(f"{rows:,} cases written to {path}.")
 

@@ -42,9 +42,9 @@ def visible_history(events, user) -> list:
     shown = []
     for event in events:
         changes = event.changes
-        if ids is not None and isinstance(changes, dict) and any(k in changes for k in OTHER_CASE_KEYS):
-            if _other_programme(changes) not in ids:
-                changes = {k: v for k, v in changes.items() if k not in OTHER_CASE_KEYS}
-                changes["earlier_case"] = HIDDEN
+        points_elsewhere = isinstance(changes, dict) and any(k in changes for k in OTHER_CASE_KEYS)
+        if ids is not None and points_elsewhere and _other_programme(changes) not in ids:
+            changes = {k: v for k, v in changes.items() if k not in OTHER_CASE_KEYS}
+            changes["earlier_case"] = HIDDEN
         shown.append(ShownEvent(event, changes))
     return shown

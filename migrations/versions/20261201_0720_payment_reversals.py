@@ -8,7 +8,6 @@ Create Date: 2026-12-01 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0720'
 down_revision = '0602'
 branch_labels = None

@@ -10,7 +10,6 @@ Create Date: 2026-12-01 16:05:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0721'
 down_revision = '0720'
 branch_labels = None

@@ -29,20 +29,23 @@ def approved_uk_grant(live_server):
     return live_server
 
 
+def _pay_as(page, url, grant_url, username, amount, receipt, done):
+    login(page, url, username)
+    page.goto(grant_url)
+    page.get_by_label("Paid on").fill(date.today().isoformat())
+    page.get_by_label("Amount paid").fill(amount)
+    page.get_by_label("Receipt reference").fill(receipt)
+    page.get_by_role("button", name="Record the payment").click()
+    page.wait_for_selector(f"text={done}")
+
+
 def _disbursed_total(page) -> str:
     return page.locator("#table-grants tbody tr").last.locator("td").last.inner_text()
 
 
 def test_a_wrong_payment_is_reversed_by_a_second_user_and_the_report_shows_the_net(approved_uk_grant, page):
     url, grant_url = approved_uk_grant.url, f"{approved_uk_grant.url}/grants/{approved_uk_grant.grant_id}"
-    today = date.today().isoformat()
-    login(page, url, "caseworker.uk")
-    page.goto(grant_url)
-    page.get_by_label("Paid on").fill(today)
-    page.get_by_label("Amount paid").fill("500")
-    page.get_by_label("Receipt reference").fill("WRONG-FAMILY")
-    page.get_by_role("button", name="Record the payment").click()
-    page.wait_for_selector("text=fully paid and completed")
+    _pay_as(page, url, grant_url, "caseworker.uk", "500", "WRONG-FAMILY", "fully paid and completed")
     assert page.get_by_role("button", name="Reverse this payment").count() == 0  # not by who recorded it
     logout(page)
 
@@ -57,13 +60,7 @@ def test_a_wrong_payment_is_reversed_by_a_second_user_and_the_report_shows_the_n
     assert "-500.00" in rows.nth(1).inner_text() and "Paid to the wrong family" in rows.nth(1).inner_text()
     logout(page)
 
-    login(page, url, "caseworker.uk")
-    page.goto(grant_url)
-    page.get_by_label("Paid on").fill(today)
-    page.get_by_label("Amount paid").fill("300")
-    page.get_by_label("Receipt reference").fill("RIGHT-1")
-    page.get_by_role("button", name="Record the payment").click()
-    page.wait_for_selector("text=Payment recorded")
+    _pay_as(page, url, grant_url, "caseworker.uk", "300", "RIGHT-1", "Payment recorded")
     logout(page)
 
     login(page, url, "supervisor")

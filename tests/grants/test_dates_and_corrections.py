@@ -9,7 +9,6 @@ from sqlalchemy import select
 from casework.audit.models import AuditEvent
 from casework.extensions import db
 from casework.grants.models import Disbursement, Grant, GrantStatus
-from tests import factories
 from tests.grants.helpers import approved, submitted
 
 
