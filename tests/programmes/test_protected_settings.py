@@ -54,3 +54,20 @@ def test_caps_are_consistent_and_dated_within_the_programme(office, client, auth
     assert "Caps apply from the programme&#39;s start (2002-07-01) or later." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Programme, office.ch.id).caps == []
+
+
+def test_a_submitted_report_keeps_the_currency_and_start_of_an_empty_programme(app, client, auth, factory):
+    from casework.reports.periods import Period
+    from casework.reports.services import submit_report
+
+    programme = factory.programme("REP-P", currency="CHF", start=date(2002, 1, 1))
+    admin = factory.user("admin", "admin")
+    supervisor = factory.user("sup", "supervisor", [programme])
+    submit_report(programme, Period(date(2003, 1, 1), date(2003, 12, 31)), supervisor)
+    db.session.commit()
+    assert admin.is_active
+    auth.login("admin")
+    response = _edit(client, programme, currency="EUR")
+    assert response.status_code == 422 and "The currency stays CHF" in response.get_data(as_text=True)
+    response = _edit(client, programme, start_date="2004-01-01")
+    assert response.status_code == 422 and "a submitted report covers that period" in response.get_data(as_text=True)
