@@ -101,7 +101,7 @@ def check_members_born_by(arrival: date | None, members) -> None:
     """Members (models or value dicts) who travelled were born on or before the arrival."""
     if arrival is None:
         return
-    for index, member in enumerate(members):
+    for member in members:
         get = member.get if isinstance(member, dict) else lambda key, m=member: getattr(m, key)
         if get("travelled") and _born_after(get("birth_year"), get("birth_date"), arrival):
             name = f"{get('given_name')} {get('family_name')}"
