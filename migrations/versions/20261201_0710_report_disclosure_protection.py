@@ -6,7 +6,7 @@ yearly release calendar. A submitted report gets a version number, the report it
 and the figures exactly as the donor received them.
 
 Revision ID: 0710
-Revises: 0721
+Revises: 0602
 Create Date: 2026-12-01 16:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0710'
-down_revision = '0721'
+down_revision = '0602'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Payment reversals: a reversal entry (negative amount) names the payment it reverses and why.
 
 Revision ID: 0720
-Revises: 0602
+Revises: 0710
 Create Date: 2026-12-01 16:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0720'
-down_revision = '0602'
+down_revision = '0710'
 branch_labels = None
 depends_on = None
 
