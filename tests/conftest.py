@@ -96,6 +96,56 @@ def own_database(kind: str, tmp_path):
 OWN_DATABASE_KINDS = ["postgresql"] if TEST_DB_URL else ["sqlite"]
 
 
+@pytest.fixture(scope="session")
+def _migrated_demo_template(tmp_path_factory):
+    """A database of this pass's kind, migrated as in production with the demo office loaded,
+    built once per test run; `migrated_demo_database` gives each test a copy of its own."""
+    from flask_migrate import upgrade
+
+    from casework.demo.data import load_demo
+
+    kind = OWN_DATABASE_KINDS[0]
+    folder = tmp_path_factory.mktemp("demo-template")
+    with own_database(kind, folder) as url:
+        app = make_app(url, folder / "instance")
+        with app.app_context():
+            upgrade()
+            load_demo(app.instance_path)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        yield kind, url
+
+
+@pytest.fixture
+def migrated_demo_database(_migrated_demo_template, tmp_path):
+    """The URL of a database of the test's own holding a copy of `_migrated_demo_template`."""
+    from sqlalchemy import create_engine, make_url
+
+    kind, template = _migrated_demo_template
+    if kind == "sqlite":
+        import sqlite3
+
+        target = tmp_path / "own.sqlite3"
+        source, copy = sqlite3.connect(make_url(template).database), sqlite3.connect(target)
+        with copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
+        yield f"sqlite:///{target}"
+        return
+    name = f"casework_own_{uuid.uuid4().hex[:10]}"
+    server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
+    try:
+        yield make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 def make_app(database_url, instance_path, **overrides):
     config = {
         "TESTING": True,
@@ -174,12 +224,14 @@ def _demo_rows(_schema, tmp_path_factory):
                 for table in db.metadata.sorted_tables}
         _empty_tables()
         db.engine.dispose()
-    return rows
+    return rows, app.instance_path
 
 
 @pytest.fixture
 def demo_office(app, _demo_rows):
-    """The demo office (`casework demo load`), copied into this test's empty database."""
+    """The demo office (`casework demo load`), copied into this test's empty database; the
+    instance folder the load wrote its demo-passwords.txt into."""
+    _demo_rows, instance_path = _demo_rows
     db.session.remove()
     with db.engine.begin() as conn:
         for table in db.metadata.sorted_tables:
@@ -190,6 +242,7 @@ def demo_office(app, _demo_rows):
                 if "id" in table.c and table.c.id.autoincrement is not False and _demo_rows[table.name]:
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                       f"(SELECT max(id) FROM {table.name}))"))
+    return instance_path
 
 
 @pytest.fixture

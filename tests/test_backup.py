@@ -5,27 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from casework.extensions import db
-from tests.conftest import OWN_DATABASE_KINDS, make_app, own_database
+from tests.conftest import make_app
 
 
-@pytest.fixture(params=OWN_DATABASE_KINDS)
-def office_db(request, tmp_path):
+@pytest.fixture
+def office_db(migrated_demo_database, tmp_path):
     """An app on a database of its own (migrated, demo office loaded), SQLite file or PostgreSQL."""
-    with own_database(request.param, tmp_path) as url:
-        app = make_app(url, tmp_path / "instance")
-        with app.app_context():
-            from casework.demo.data import load_demo
-
-            upgrade()
-            load_demo(app.instance_path)
-            db.session.commit()
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    app = make_app(migrated_demo_database, tmp_path / "instance")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _figures() -> dict:
@@ -50,8 +43,8 @@ def _state() -> tuple[dict, dict]:
 
 
 def test_backup_then_restore_gives_back_every_row_and_the_same_figures(office_db, tmp_path):
-    from tests import factories
     from casework.programmes.models import Programme
+    from tests import factories
 
     runner = office_db.test_cli_runner()
     counts, figures = _state()
