@@ -123,3 +123,15 @@ def end_session(user: User) -> None:
     """Logout: a new token makes every cookie issued before it worthless."""
     user.session_token = new_session_token()
     record("logout", user=user, entity=user)
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """Save the user's interface language (None: follow the browser)."""
+    from casework.i18n import SUPPORTED_LOCALES
+
+    if locale is not None and locale not in SUPPORTED_LOCALES:
+        raise DomainError(_("Choose one of the languages offered."), "locale")
+    if user.locale != locale:
+        record("user_locale_set", user=user, entity=user, changes={"locale": [user.locale, locale]})
+        user.locale = locale
+        db.session.flush()

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from casework.auth import services
-from casework.auth.forms import LoginForm
+from casework.auth.forms import LanguageForm, LoginForm
 from casework.auth.permissions import login_required_any, public
 from casework.extensions import db
+from casework.i18n import SESSION_KEY
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +42,10 @@ def login():
         if user is None:
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 200
+        chosen_locale = session.get(SESSION_KEY)  # the switcher's choice survives the new session
         session.clear()
+        if chosen_locale:
+            session[SESSION_KEY] = chosen_locale
         login_user(user)
         session["_started"] = int(time.time())  # for the absolute session lifetime
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
@@ -57,6 +61,19 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """The switcher: this session's language and, for a logged-in user, their saved setting."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session[SESSION_KEY] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(current_user._get_current_object(), form.locale.data)
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("dashboard.root"))
 
 
 def init_app(app):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from casework.audit.services import diff, record
+from casework.cases.labels import STATUS_LABELS
 from casework.cases.models import Case, CaseStatus, Person, Relationship, Sex, Vulnerability
 from casework.db import utcnow
 from casework.errors import Conflict, DomainError, Retry
@@ -230,7 +231,7 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     new_status = CaseStatus(new_status)
     if new_status not in allowed_transitions(case):
         raise DomainError(_("A case that is %(old)s cannot become %(new)s.",
-                            old=_(case.status.value), new=_(new_status.value)), "status")
+                            old=STATUS_LABELS[case.status], new=STATUS_LABELS[new_status]), "status")
     old_status = case.status
     changes = {"status": [old_status.value, new_status.value]}
     if new_status == CaseStatus.ARRIVED and old_status in NOT_RETURNED:

@@ -31,6 +31,8 @@ class Programme(Base):
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_not_negative"),
+        CheckConstraint("report_language IS NULL OR report_language IN ('en', 'sr_Latn', 'sr_Cyrl')",
+                        name="report_language_supported"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +48,8 @@ class Programme(Base):
     budget: Mapped[Decimal | None] = mapped_column(Money)
     # Breakdown cells below this count are shown to donors as "<N"; None = off.
     small_cell_threshold: Mapped[int | None] = mapped_column()
+    # The language of its donor reports, whoever views or exports them; None = the reader's.
+    report_language: Mapped[str | None] = mapped_column(String(8))
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
     caps: Mapped[list["ProgrammeCap"]] = relationship(
