@@ -150,6 +150,7 @@ def _programme_values(form) -> dict:
         "decision_authority": form.decision_authority.data,
         "budget": form.budget.data or None,
         "small_cell_threshold": form.small_cell_threshold.data,
+        "report_language": form.report_language.data or None,
     }
 
 

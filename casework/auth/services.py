@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from casework.audit.services import record
+from casework.auth.labels import ROLE_LABELS
 from casework.auth.models import Role, User, new_session_token
 from casework.auth.passwords import hash_password, password_problem, verify_password
 from casework.db import utcnow
@@ -41,7 +42,7 @@ def create_user(username: str, role: Role | str, password: str, *, full_name: st
     user = User(username=username, role=role, full_name=full_name.strip(), password_hash=hash_password(password))
     user.programmes = programmes if programmes is not None else _programmes_by_code(programme_codes)
     if role in (Role.CASEWORKER, Role.SUPERVISOR, Role.DONOR) and not user.programmes:
-        raise DomainError(_("A %(role)s needs at least one programme.", role=role.value), "programmes")
+        raise DomainError(_("A %(role)s needs at least one programme.", role=ROLE_LABELS[role]), "programmes")
     db.session.add(user)
     db.session.flush()
     record("user_created", user=actor, entity=user,

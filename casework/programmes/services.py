@@ -12,9 +12,11 @@ from casework.audit.services import diff, record
 from casework.db import MoneyError, to_money
 from casework.errors import DomainError
 from casework.extensions import db
+from casework.i18n import SUPPORTED_LOCALES
 from casework.programmes.models import DecisionAuthority, Donor, Programme, ProgrammeCap
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+REPORT_LANGUAGES = SUPPORTED_LOCALES
 
 
 def get_or_create_donor(name: str) -> Donor:
@@ -69,6 +71,8 @@ def _check(values: dict) -> dict:
     start, end = out.get("start_date"), out.get("end_date")
     if start is not None and end is not None and end < start:
         raise DomainError(_("The end date is before the start date."), "end_date")
+    if out.get("report_language") is not None and out["report_language"] not in REPORT_LANGUAGES:
+        raise DomainError(_("Choose one of the languages offered."), "report_language")
     threshold = out.get("small_cell_threshold")
     if threshold is not None and not (1 <= threshold <= 100):
         raise DomainError(_("The threshold is a number from 1 to 100, or empty for none."), "small_cell_threshold")
@@ -77,7 +81,8 @@ def _check(values: dict) -> dict:
 
 def create_programme(code: str, name: str, donor_name: str, currency: str, start_date: date, *,
                      end_date: date | None = None, decision_authority="office", budget=None,
-                     small_cell_threshold: int | None = None, actor=None) -> Programme:
+                     small_cell_threshold: int | None = None, report_language: str | None = None,
+                     actor=None) -> Programme:
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
         raise DomainError(_("A code is 2 to 20 capital letters, digits or dashes, e.g. AVR-CH."), "code")
@@ -87,7 +92,7 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
         raise DomainError(_("Enter the start date."), "start_date")
     values = _check({"name": name, "currency": currency, "budget": budget, "start_date": start_date,
                      "end_date": end_date, "decision_authority": decision_authority,
-                     "small_cell_threshold": small_cell_threshold})
+                     "small_cell_threshold": small_cell_threshold, "report_language": report_language})
     programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
     db.session.add(programme)
     db.session.flush()

@@ -90,7 +90,10 @@ def export(code, period, fmt, output, mask):
         raise CommandError(str(error)) from None
     figures = compute_figures(programme, parsed)
     threshold = programme.small_cell_threshold if mask else None
-    body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
+    from flask_babel import force_locale
+
+    with force_locale(programme.report_language or "en"):
+        body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
     if output == "-":
         sys.stdout.buffer.write(body)
     else:

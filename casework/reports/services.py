@@ -30,6 +30,13 @@ def report_programmes(user) -> list[Programme]:
     return programmes_for(user) if user.role in REPORT_ROLES else []
 
 
+def report_locale(programme) -> str:
+    """The language of a programme's donor reports, whoever views or exports them; unset, the reader's."""
+    from casework.i18n import current_locale
+
+    return programme.report_language or current_locale()
+
+
 def threshold_for(user, programme) -> int | None:
     """Donors see breakdowns with the programme's small-cell threshold; staff see exact counts."""
     return programme.small_cell_threshold if user is None or user.role == Role.DONOR else None

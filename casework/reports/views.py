@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,13 +72,14 @@ def index():
         flash(str(error), "error")
         return render_template("reports/index.html", **context, submitted=[]), 400
     figures = compute_figures(programme, period)
-    tables = build_tables(figures, services.threshold_for(current_user, programme))
     form = SubmitReportForm(programme=programme.code, start=period.start.isoformat(), end=period.end.isoformat())
-    return render_template(
-        "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
-        charts=charts_for(tables), query=_query(programme, period), form=form,
-        can_submit=services.can_submit_report(current_user, programme),
-        submitted=services.submitted_reports(current_user, programme))
+    with force_locale(services.report_locale(programme)):
+        tables = build_tables(figures, services.threshold_for(current_user, programme))
+        return render_template(
+            "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
+            charts=charts_for(tables), query=_query(programme, period), form=form,
+            can_submit=services.can_submit_report(current_user, programme),
+            submitted=services.submitted_reports(current_user, programme))
 
 
 @bp.route("/export.<fmt>")
@@ -92,7 +94,8 @@ def export(fmt):
         abort(400)
     figures = compute_figures(programme, period)
     threshold = services.threshold_for(current_user, programme)
-    body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
+    with force_locale(services.report_locale(programme)):
+        body = render_export(figures, build_tables(figures, threshold), fmt, threshold=threshold)
     services.record_export(current_user, programme, period, fmt)
     db.session.commit()
     return _download(body, fmt, filename(figures, fmt))
@@ -136,6 +139,11 @@ def _submitted_or_404(report_id) -> SubmittedReport:
 def submitted(report_id):
     report = _submitted_or_404(report_id)
     figures = services.stored_figures(report)
+    with force_locale(services.report_locale(report.programme)):
+        return _submitted_page(report, figures)
+
+
+def _submitted_page(report, figures):
     tables = build_tables(figures, services.threshold_for(current_user, report.programme))
     changes = services.changes_since_submission(report)
     if services.threshold_for(current_user, report.programme):
@@ -154,7 +162,8 @@ def submitted_export(report_id, fmt):
     report = _submitted_or_404(report_id)
     figures = services.stored_figures(report)
     threshold = services.threshold_for(current_user, report.programme)
-    body = render_export(figures, build_tables(figures, threshold), fmt, submitted=report, threshold=threshold)
+    with force_locale(services.report_locale(report.programme)):
+        body = render_export(figures, build_tables(figures, threshold), fmt, submitted=report, threshold=threshold)
     services.record_export(current_user, report.programme, figures.period, fmt, submitted=report)
     db.session.commit()
     return _download(body, fmt, filename(figures, fmt, suffix="-submitted"))
