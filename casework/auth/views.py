@@ -25,6 +25,14 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _new_session() -> None:
+    """Start a clean session (at login and logout), keeping only the switcher's language choice."""
+    chosen_locale = session.get(SESSION_KEY)
+    session.clear()
+    if chosen_locale:
+        session[SESSION_KEY] = chosen_locale
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -42,10 +50,7 @@ def login():
         if user is None:
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        chosen_locale = session.get(SESSION_KEY)  # the switcher's choice survives the new session
-        session.clear()
-        if chosen_locale:
-            session[SESSION_KEY] = chosen_locale
+        _new_session()
         login_user(user)
         session["_started"] = int(time.time())  # for the absolute session lifetime
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
@@ -58,7 +63,7 @@ def logout():
     services.end_session(current_user._get_current_object())
     db.session.commit()
     logout_user()
-    session.clear()
+    _new_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
