@@ -82,4 +82,4 @@ def latin_words(text: str, typed: list[str] = ()) -> list[str]:
     for value in sorted(typed, key=len, reverse=True):
         text = text.replace(value, " ")
     codes = load_codes()
-    return [w for w in _LATIN_WORD.findall(text) if w not in codes and not re.fullmatch(r"[A-Z]{2,}-\d{4}-\d{4}", w)]
+    return [w for w in _LATIN_WORD.findall(text) if w not in codes and not re.fullmatch(r"[A-Z][A-Z0-9-]*-\d{4}-\d{4}", w)]

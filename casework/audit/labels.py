@@ -87,9 +87,18 @@ def _domain_tables():
     return (fields, coded), (grant_fields, grant_coded)
 
 
-def _value(value, coded, persons):
+def _value(value, coded, persons, money=False):
     from casework.templating import format_day
 
+    if money and isinstance(value, str):
+        from decimal import Decimal, InvalidOperation
+
+        from casework.db import format_money
+
+        try:
+            return format_money(Decimal(value), "")
+        except InvalidOperation:
+            return value
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -127,14 +136,17 @@ def change_lines(event, persons=None) -> list[tuple[str, str, str | None]]:
     if not event.changes or not isinstance(event.changes, dict):
         return []
     (fields, coded), (grant_fields, grant_coded) = _domain_tables()
+    money_fields = set()
     if event.entity_type == "grants":
-        fields, coded = grant_fields, grant_coded
+        from casework.grants.labels import MONEY_FIELDS
+
+        fields, coded, money_fields = grant_fields, grant_coded, MONEY_FIELDS
     lines = []
     for key, value in event.changes.items():
         label = str(fields.get(key, key))
-        codes = coded.get(key)
+        codes, money = coded.get(key), key in money_fields
         if _is_old_new(key, value):
-            lines.append((label, _value(value[0], codes, persons), _value(value[1], codes, persons)))
-        else:
-            lines.append((label, _value(value, codes, persons), None))
+            lines.append((label, _value(value[0], codes, persons, money), _value(value[1], codes, persons, money)))
+        elif value is not None and value != "":
+            lines.append((label, _value(value, codes, persons, money), None))
     return lines

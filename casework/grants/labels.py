@@ -63,8 +63,23 @@ FIELD_LABELS = {
     "requested_amount": _l("Requested amount"),
     "plan": _l("Plan or justification"),
     "submitted_at": _l("Submitted"),
+    "step": _l("Step"),
+    "outcome": _l("Outcome"),
+    "decided_amount": _l("Approved amount"),
+    "authority_reference": _l("Donor's letter number"),
+    "authority_letter_date": _l("Date of the donor's letter"),
+    "reason": _l("Reason"),
+    "amount": _l("Amount"),
+    "mode": _l("Mode"),
+    "paid_on": _l("Paid on"),
+    "receipt_reference": _l("Receipt reference"),
 }
 CODED_FIELDS = {
     "status": (GrantStatus, STATUS_LABELS),
     "category": (GrantCategory, CATEGORY_LABELS),
+    "step": (DecisionStep, STEP_LABELS),
+    "outcome": (DecisionOutcome, OUTCOME_LABELS),
+    "mode": (DisbursementMode, MODE_LABELS),
 }
+# Amounts, shown in the reader's number format.
+MONEY_FIELDS = {"requested_amount", "decided_amount", "amount"}

@@ -123,6 +123,7 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int 
     return render_template(
         "grants/detail.html", grant=grant, case=grant.case, currency=grant.case.programme.currency,
         events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
+        beneficiaries={p.id: p.full_name for p in grant.case.persons},
         disbursement_form=disbursement_form, cancel_form=cancel_form,
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
         refusal=(services.decision_refusal(current_user, grant)

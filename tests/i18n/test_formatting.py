@@ -46,9 +46,18 @@ def test_grant_history_shows_labels_not_codes(client, office):
     grant = helpers.proposed(office, person=False, amount="3050.50")
     _login(client, "caseworker", "en")
     history = _history(client.get(f"/grants/{grant.id}").get_data(as_text=True))
-    assert "person_id" not in history and "None" not in history
-    assert "Beneficiary: —" in history and "Category: Business / income generation" in history
-    assert "Requested amount: 3050.50" in history or "Requested amount: CHF 3,050.50" in history
+    assert "person_id" not in history and "None" not in history and "business" not in history
+    assert "Category: Business / income generation" in history and "Requested amount: 3,050.50" in history
+
+
+def test_grant_history_names_the_beneficiary_and_the_decision_in_serbian(client, office):
+    grant = helpers.approved(office, amount="1200.00")
+    _login(client, "caseworker", "sr_Latn")
+    history = _history(client.get(f"/grants/{grant.id}").get_data(as_text=True))
+    assert "Korisnik: Marko Petrović" in history and "Traženi iznos: 1.200,00" in history
+    assert "Korak: Odluka nadzornika" in history and "Ishod: Odobreno u celosti" in history
+    assert "Broj dopisa donatora: FOM-1" in history
+    assert "supervisor:" not in history and "approved" not in history
 
 
 def test_money_in_the_readers_locale(client, office):
