@@ -103,3 +103,15 @@ def _token(html):
     from tests.conftest import csrf_token_from
 
     return csrf_token_from(html)
+
+
+def test_form_errors_of_wtforms_itself_are_in_the_chosen_script(client, office):
+    """WTForms' own Serbian is Latin only; the Cyrillic page must not show it."""
+    _login(client, "caseworker", "sr_Cyrl")
+    token = _token(client.get("/cases/new").get_data(as_text=True))
+    html = client.post("/cases/new", data={"csrf_token": token, "programme_id": office.ch.id,
+                                           "members-0-family_name": "", "members-0-given_name": "Ана",
+                                           "members-0-sex": "F", "members-0-birth": "1980",
+                                           "members-0-relationship": "principal"}).get_data(as_text=True)
+    assert "Ово поље је обавезно." in html
+    assert "Ovo polje je obavezno." not in html and "This field is required." not in html
