@@ -89,7 +89,6 @@ def register(app: Flask) -> None:
         change_lines=change_lines,
         zone_name=zone_name,
         language_switcher=SWITCHER,
-        can_manage_users=permissions.can_manage_users,
         Role=Role,
     )
 

@@ -6,12 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.cases.labels import (  # noqa: F401  (STATUS_LABELS: read from here by older callers)
+from casework.cases.labels import (
     RELATIONSHIP_LABELS,
     SEX_LABELS,
     STATUS_LABELS,
     VULNERABILITY_LABELS,
 )
+from casework.cases.models import CaseStatus
+from casework.cases.queries import SORTS, CaseFilters
 from casework.forms import BirthField, LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
 
 SEX_CHOICES = [(sex.value, label) for sex, label in SEX_LABELS.items()]
@@ -74,3 +76,35 @@ class CaseFilterForm(FlaskForm):
     arrived_to = LooseDateField(_l("Arrived to"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
     page = WholeNumberField(validators=[Optional()])
+
+SORT_LABELS = {
+    "arrival_desc": _l("Latest arrival first"),
+    "arrival_asc": _l("Earliest arrival first"),
+    "reference": _l("Reference"),
+    "newest": _l("Newest registration"),
+}
+
+
+def read_case_filters(args, user) -> tuple[CaseFilterForm, CaseFilters]:
+    """The case list's filters from a query string: the one reader of the list and its export,
+    so that a download holds exactly the cases the screen shows (the search text included)."""
+    from casework.auth.permissions import programmes_for
+
+    form = CaseFilterForm(args)
+    form.programme.choices = [("", _l("All programmes"))] + [(p.code, p.code) for p in programmes_for(user)]
+    form.status.choices = [("", _l("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
+    form.sort.choices = list(SORT_LABELS.items())
+    query = " ".join((args.get("q") or "").split()) or None
+    if not form.validate():
+        return form, CaseFilters(query=query)
+    return form, CaseFilters(
+        programme_code=form.programme.data or None,
+        # Optional() lets a blank-looking value past the choice check: treat it as "any".
+        status=CaseStatus(form.status.data) if (form.status.data or "").strip() else None,
+        municipality=form.municipality.data or None,
+        arrived_from=form.arrived_from.date,
+        arrived_to=form.arrived_to.date,
+        sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
+        query=query,
+    )
+

@@ -7,8 +7,8 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.forms import LooseDateField, NoNulString, WholeNumberField
-from casework.grants.models import DecisionOutcome, DisbursementMode, GrantCategory, GrantStatus
 from casework.grants.labels import CATEGORY_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
+
 
 class GrantForm(FlaskForm):
     category = SelectField(_l("Category"), choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()],
@@ -38,6 +38,11 @@ class DisbursementForm(FlaskForm):
     version = HiddenField()
 
 
+class ReversalForm(FlaskForm):
+    reason = NoNulString(_l("Why is this payment reversed?"), validators=[DataRequired(), Length(max=500)])
+    reversed_on = LooseDateField(_l("Reversed on (empty: today)"), validators=[Optional()])
+
+
 class ActionForm(FlaskForm):
     """Submit: just the version the user saw."""
 
@@ -54,14 +59,11 @@ class GrantFilterForm(FlaskForm):
         csrf = False
 
     programme = SelectField(_l("Programme"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, l) for s, l in STATUS_LABELS.items()],
+    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()],
                          validators=[Optional()])
     category = SelectField(_l("Category"),
-                           choices=[("", _l("Any category"))] + [(c.value, l) for c, l in CATEGORY_LABELS.items()],
+                           choices=[("", _l("Any category"))] + [(c.value, label) for c, label in CATEGORY_LABELS.items()],
                            validators=[Optional()])
     period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
     period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])
     page = WholeNumberField(validators=[Optional()])
-
-
-__all__ = ["GrantStatus"]

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "supervisor_decision": _l("take the supervisor's decision on"),
     "donor_decision": _l("record the donor's decision on"),
     "disburse": _l("record a disbursement of"),
+    "reverse_payment": _l("reverse a payment of"),
     "cancel": _l("cancel"),
 }
 # The fields a grant's history names.

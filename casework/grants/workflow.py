@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from casework.auth.models import Role
 from casework.errors import DomainError
-from casework.grants.labels import ACTION_LABELS, STATUS_LABELS  # noqa: F401  (STATUS_LABELS: older callers)
+from casework.grants.labels import ACTION_LABELS, STATUS_LABELS
 from casework.grants.models import GrantStatus
 
 S = GrantStatus
@@ -17,6 +17,10 @@ DECIDERS = frozenset({Role.SUPERVISOR})
 # Groups of statuses that the rules, the queue and the reports all count by.
 APPROVED = (S.APPROVED, S.DISBURSING, S.COMPLETED)  # a decision granted money
 AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
+# Money still being decided or paid: a case with such a grant is not closed or withdrawn.
+MONEY_OPEN = AWAITING_DECISION + (S.APPROVED, S.DISBURSING)
+# No new grant is proposed on a case in these statuses (values of CaseStatus).
+CASE_STATUSES_WITHOUT_NEW_GRANTS = ("closed", "withdrawn")
 
 class TransitionRefused(DomainError):
     """The action is not allowed from the grant's current status; nothing was changed."""
@@ -37,6 +41,7 @@ TRANSITIONS = {
     "supervisor_decision": Transition("supervisor_decision", frozenset({S.SUBMITTED, S.IN_REVIEW}), DECIDERS),
     "donor_decision": Transition("donor_decision", frozenset({S.AWAITING_DONOR}), DECIDERS),
     "disburse": Transition("disburse", frozenset({S.APPROVED, S.DISBURSING}), PROPOSERS),
+    "reverse_payment": Transition("reverse_payment", frozenset({S.DISBURSING, S.COMPLETED}), PROPOSERS),
     "cancel": Transition(
         "cancel", frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR, S.APPROVED}), PROPOSERS
     ),
@@ -53,6 +58,8 @@ def target(action: str, outcome: str | None = None, *, donor_decides: bool = Fal
         return S.CANCELLED
     if action == "disburse":
         return S.COMPLETED if fully_paid else S.DISBURSING
+    if action == "reverse_payment":  # fully_paid here: something is still paid after the reversal
+        return S.DISBURSING if fully_paid else S.APPROVED
     if outcome == "sent_back":
         return S.DRAFT
     if outcome == "rejected":

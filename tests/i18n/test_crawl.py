@@ -6,9 +6,8 @@ equal to an English source means a string was not translated; codes, names and n
 """
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 from datetime import date
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from sqlalchemy import select
