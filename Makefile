@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 SCALE  ?= 400000
 
-.PHONY: run test fuzz install install-test bench scan load clean-venv
+.PHONY: run test fuzz install install-test translations compile-translations check-translations bench scan load clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,38 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-run: install
+# Translations: casework/translations/<locale>/LC_MESSAGES/messages.po are the sources (sr_Cyrl is
+# built from sr_Latn by l10n/cyrillic.py); the .mo files are compiled here, never committed.
+PO_FILES := casework/translations/sr_Latn/LC_MESSAGES/messages.po casework/translations/sr_Cyrl/LC_MESSAGES/messages.po
+MO_FILES := $(PO_FILES:.po=.mo)
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2
+
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+compile-translations: install $(MO_FILES)
+
+# After new strings land: extract them, merge them into sr_Latn (translate what the check lists
+# there), rebuild sr_Cyrl from it, compile, and list every string still missing.
+translations: install
+	$(BIN)/pybabel -q extract -F l10n/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--project casework --copyright-holder "casework contributors" -o casework/translations/messages.pot .
+	$(BIN)/pybabel -q update -i casework/translations/messages.pot -d casework/translations -l sr_Latn \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/python -m l10n.cyrillic
+	$(BIN)/pybabel -q compile -d casework/translations
+	$(BIN)/python -m l10n.check
+
+check-translations: compile-translations
+	$(BIN)/python -m l10n.check
+
+run: install compile-translations
 	$(BIN)/casework db upgrade
 	$(BIN)/casework demo load
 	@echo "Serving casework on http://$(HOST):$(PORT)/"
 	$(BIN)/casework run --host $(HOST) --port $(PORT)
 
-test: install-test
+test: install-test compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The hostile-input targets of the suite with 500 examples each instead of the suite's short

@@ -45,6 +45,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from casework import form_messages
+
+    form_messages.install()
     login_manager.init_app(app)
     from casework.auth import session  # noqa: F401  (registers the user loader)
 

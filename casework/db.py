@@ -99,10 +99,19 @@ class Money(TypeDecorator):
         return (Decimal(int(value)) / 100).quantize(CENT)
 
 
-def format_money(amount: Decimal | None, currency: str) -> str:
+def format_money(amount: Decimal | None, currency: str, locale=None) -> str:
+    """An amount with its currency code, in the reader's locale: "CHF 3,050.00", "3.050,00 CHF"."""
     if amount is None:
         return ""
-    return f"{currency} {amount:,.2f}"
+    from babel.numbers import format_currency
+
+    from casework.i18n import current_locale
+
+    locale = str(locale or current_locale())
+    pattern = "¤¤\xa0#,##0.00" if locale == "en" else "#,##0.00\xa0¤¤"
+    text = format_currency(amount, currency or "XXX", format=pattern, locale=locale, currency_digits=False)
+    text = text.replace("\xa0", " ")
+    return text if currency else text.replace("XXX", "").strip()
 
 
 def enum_type(enum_cls, name: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from casework.dates import parse_birth, parse_date
 
@@ -28,8 +28,10 @@ class NoNulString(StringField):
 
 
 class LooseDateField(NoNulString):
-    """A date typed as YYYY-MM-DD or DD.MM.YYYY; .date holds the parsed value."""
+    """A date field (the browser's date picker, which sends YYYY-MM-DD); typed DD.MM.YYYY is
+    read too, for clients without a picker. .date holds the parsed value."""
 
+    widget = DateInput()
     date = None
 
     def pre_validate(self, form):

@@ -1,33 +1,61 @@
-"""Template filters and globals: money, dates and times in the reader's zone, permissions."""
+"""Template filters and globals: money, numbers, dates and times in the reader's locale and zone."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, get_timezone
 
 from casework.auth import permissions
 from casework.db import format_money
+from casework.i18n import SWITCHER, current_locale, html_lang
+
+# English pages keep ISO dates (unambiguous for the foreign officials who read them); Serbian
+# pages use CLDR's own patterns ("07.03.2025.").
+_TIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
+
+
+def format_day(value) -> str:
+    """A calendar date in the reader's locale."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    locale = current_locale()
+    if locale == "en":
+        return value.isoformat()  # long lists: str is much faster than Babel, same digits
+    return format_date(value, "dd.MM.yyyy.")
+
+
+def format_when(value) -> str:
+    """The one way a moment is shown: in the office's zone (see zone_name), in the reader's locale."""
+    if not value:
+        return ""
+    return format_datetime(value, _TIME_PATTERNS.get(current_locale(), "dd.MM.yyyy. HH:mm"))
+
+
+def zone_name() -> str:
+    """The zone format_when shows, by its city in the reader's language ("Belgrade", "Beograd")."""
+    from babel.dates import get_timezone_location
+
+    return get_timezone_location(get_timezone(), locale=current_locale(), return_city=True)
+
+
+def format_number(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value  # already shown as text, e.g. a masked "<5"
+    return format_decimal(value)
 
 
 def register(app: Flask) -> None:
     permissions.install_default_deny(app)
 
-    @app.template_filter("money")
-    def money_filter(amount, currency=""):
-        return format_money(amount, currency)
-
-    @app.template_filter("day")
-    def day_filter(value):
-        if not value:
-            return ""
-        if type(value) is date:  # ISO digits in every locale; Babel is slow in long lists
-            return value.isoformat()
-        return format_date(value, "yyyy-MM-dd")
-
-    @app.template_filter("when")
-    def when_filter(value):
-        return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    app.template_filter("money")(lambda amount, currency="": format_money(amount, currency))
+    app.template_filter("day")(format_day)
+    app.template_filter("when")(format_when)
+    app.template_filter("num")(format_number)
 
     @app.context_processor
     def navigation():
@@ -41,16 +69,27 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def locale():
-        from flask_babel import get_locale
+        return {"current_locale": html_lang(current_locale())}
 
-        return {"current_locale": str(get_locale() or "en").replace("_", "-")}
-
-    from casework.cases.forms import RELATIONSHIP_LABELS, VULNERABILITY_LABELS
+    from casework.audit.labels import action_label, change_lines
+    from casework.auth.labels import ROLE_LABELS
+    from casework.auth.models import Role
+    from casework.cases.labels import (
+        RELATIONSHIP_LABELS,
+        SEX_LABELS,
+        VULNERABILITY_LABELS,
+    )
 
     app.jinja_env.globals.update(
         relationship_labels=RELATIONSHIP_LABELS,
         vulnerability_labels=VULNERABILITY_LABELS,
-        Role=__import__("casework.auth.models", fromlist=["Role"]).Role,
+        sex_labels=SEX_LABELS,
+        role_labels=ROLE_LABELS,
+        action_label=action_label,
+        change_lines=change_lines,
+        zone_name=zone_name,
+        language_switcher=SWITCHER,
+        Role=Role,
     )
 
     @app.after_request

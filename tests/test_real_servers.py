@@ -21,8 +21,8 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from casework.extensions import db
-from tests.cases.test_views import member, register_form
 from casework.http_client import Server, Visitor
+from tests.cases.test_views import member, register_form
 from tests.conftest import OWN_DATABASE_KINDS, PASSWORD, make_app, own_database
 
 RACERS = 50

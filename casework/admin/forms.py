@@ -60,6 +60,12 @@ class ProgrammeForm(FlaskForm):
         choices=[("office", _l("The office's supervisor")), ("donor", _l("The donor"))],
     )
     budget = NoNulString(_l("Budget (empty for none)"), validators=[Optional(), Length(max=20)])
+    report_language = SelectField(
+        _l("Language of donor reports"),
+        choices=[("", _l("The reader's language")), ("en", "English"), ("sr_Latn", "Srpski (latinica)"),
+                 ("sr_Cyrl", "Српски (ћирилица)")],
+        default="",
+    )
     small_cell_threshold = WholeNumberField(
         _l("Donors never see a count below (at least 3; 5 if left empty)"), default=5,
         validators=[Optional(), NumberRange(min=3, max=100)]

@@ -27,6 +27,7 @@ from casework.admin.forms import (
     ProgrammeForm,
     UserForm,
 )
+from casework.audit.labels import ENTITY_LABELS, action_label
 from casework.audit.models import AuditEvent
 from casework.audit.queries import AuditFilters, audit_statement
 from casework.audit.services import ACTIONS, record
@@ -153,6 +154,7 @@ def _programme_values(form) -> dict:
         "budget": form.budget.data or None,
         "small_cell_threshold": form.small_cell_threshold.data or DEFAULT_THRESHOLD,
         "release_calendar": form.release_calendar.data or [],
+        "report_language": form.report_language.data or None,
     }
 
 
@@ -224,12 +226,6 @@ def programmes_cap(programme_id: int):
     return redirect(url_for("admin.programmes_edit", programme_id=programme.id))
 
 
-# What the trail's events are about, as the search offers them.
-ENTITY_LABELS = {
-    "cases": _l("Case"), "persons": _l("Person"), "grants": _l("Grant"), "users": _l("User"),
-    "programmes": _l("Programme"), "import_batches": _l("Import"), "submitted_reports": _l("Submitted report"),
-    "database": _l("Database"),
-}
 # The page an event's entity has, where it has one.
 ENTITY_PAGES = {"cases": ("cases.detail", "case_id"), "grants": ("grants.detail", "grant_id"),
                 "users": ("admin.users_edit", "user_id"), "programmes": ("admin.programmes_edit", "programme_id")}
@@ -241,7 +237,7 @@ def _audit_filters():
     programmes = _all_programmes()
     form = AuditFilterForm(request.args)
     form.entity_type.choices = [("", _("Any entity"))] + [(k, str(v)) for k, v in ENTITY_LABELS.items()]
-    form.action.choices = [("", _("Any action"))] + [(a, a.replace("_", " ")) for a in ACTIONS]
+    form.action.choices = [("", _("Any action"))] + [(a, action_label(a)) for a in ACTIONS]
     form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
     if not form.validate():
         return form, None

@@ -5,7 +5,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow
@@ -32,6 +32,9 @@ def new_session_token() -> str:
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("locale IS NULL OR locale IN ('en', 'sr_Latn', 'sr_Cyrl')", name="locale_supported"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -43,6 +46,8 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The interface language the user chose (en, sr_Latn, sr_Cyrl); None = negotiate.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     programmes: Mapped[list["Programme"]] = relationship(  # noqa: F821
         secondary=user_programmes, back_populates="users", order_by="Programme.code"

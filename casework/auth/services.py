@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from casework.audit.services import record
+from casework.auth.labels import ROLE_LABELS
 from casework.auth.models import Role, User, new_session_token
 from casework.auth.passwords import hash_password, password_problem, verify_password
 from casework.db import utcnow
@@ -41,7 +42,7 @@ def create_user(username: str, role: Role | str, password: str, *, full_name: st
     user = User(username=username, role=role, full_name=full_name.strip(), password_hash=hash_password(password))
     user.programmes = programmes if programmes is not None else _programmes_by_code(programme_codes)
     if role in (Role.CASEWORKER, Role.SUPERVISOR, Role.DONOR) and not user.programmes:
-        raise DomainError(_("A %(role)s needs at least one programme.", role=role.value), "programmes")
+        raise DomainError(_("A %(role)s needs at least one programme.", role=ROLE_LABELS[role]), "programmes")
     db.session.add(user)
     db.session.flush()
     record("user_created", user=actor, entity=user,
@@ -125,3 +126,15 @@ def end_session(user: User) -> None:
     """Logout: a new token makes every cookie issued before it worthless."""
     user.session_token = new_session_token()
     record("logout", user=user, entity=user)
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """Save the user's interface language (None: follow the browser)."""
+    from casework.i18n import SUPPORTED_LOCALES
+
+    if locale is not None and locale not in SUPPORTED_LOCALES:
+        raise DomainError(_("Choose one of the languages offered."), "locale")
+    if user.locale != locale:
+        record("user_locale_set", user=user, entity=user, changes={"locale": [user.locale, locale]})
+        user.locale = locale
+        db.session.flush()

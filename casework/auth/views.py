@@ -1,16 +1,16 @@
 """Logging in and out."""
-from urllib.parse import urlsplit
-
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from casework.auth import services
-from casework.auth.forms import LoginForm
+from casework.auth.forms import LanguageForm, LoginForm
 from casework.auth.permissions import login_required_any, public
 from casework.extensions import db
+from casework.i18n import SESSION_KEY
 
 bp = Blueprint("auth", __name__)
 
@@ -22,6 +22,14 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def _new_session() -> None:
+    """Start a clean session (at login and logout), keeping only the switcher's language choice."""
+    chosen_locale = session.get(SESSION_KEY)
+    session.clear()
+    if chosen_locale:
+        session[SESSION_KEY] = chosen_locale
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,7 +49,7 @@ def login():
         if user is None:
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        session.clear()
+        _new_session()
         login_user(user)
         session["_started"] = int(time.time())  # for the absolute session lifetime
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
@@ -54,9 +62,22 @@ def logout():
     services.end_session(current_user._get_current_object())
     db.session.commit()
     logout_user()
-    session.clear()
+    _new_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """The switcher: this session's language and, for a logged-in user, their saved setting."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session[SESSION_KEY] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(current_user._get_current_object(), form.locale.data)
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("dashboard.root"))
 
 
 def init_app(app):

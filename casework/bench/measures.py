@@ -72,8 +72,8 @@ def case_list(bench) -> dict:
 
 def grant_list_urls(bench) -> dict[str, str]:
     """The grant list: first page, a late page reached by "Next", one status."""
-    from casework.grants.models import Grant
     from casework.extensions import db
+    from casework.grants.models import Grant
 
     ids = db.session.scalars(select(Grant.id).order_by(Grant.created_at.desc(), Grant.id.desc())
                              .offset(min(50_000, bench.scale // 10)).limit(1)).all()

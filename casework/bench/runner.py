@@ -123,8 +123,9 @@ def run_database(label: str, url: str, options, say) -> dict:
     app = ensure_database(url, options.scale, options.seed, instance, say=say)
     results: dict = {"scale_cases": options.scale}
     with app.app_context():
-        from casework.cases.models import Person
         from sqlalchemy import func, select
+
+        from casework.cases.models import Person
 
         results["scale_persons"] = db.session.scalar(select(func.count()).select_from(Person))
         bench = Bench(app, url, options.scale, options)

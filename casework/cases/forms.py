@@ -6,35 +6,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.cases.models import CaseStatus, Relationship, Sex, Vulnerability
+from casework.cases.labels import (
+    RELATIONSHIP_LABELS,
+    SEX_LABELS,
+    STATUS_LABELS,
+    VULNERABILITY_LABELS,
+)
+from casework.cases.models import CaseStatus
 from casework.cases.queries import SORTS, CaseFilters
 from casework.forms import BirthField, LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
 
-SEX_CHOICES = [(Sex.F.value, _l("Female")), (Sex.M.value, _l("Male")), (Sex.X.value, _l("Other / not stated"))]
-RELATIONSHIP_CHOICES = [
-    (Relationship.PRINCIPAL.value, _l("Principal applicant")),
-    (Relationship.SPOUSE.value, _l("Spouse")),
-    (Relationship.CHILD.value, _l("Child")),
-    (Relationship.PARENT.value, _l("Parent")),
-    (Relationship.SIBLING.value, _l("Sibling")),
-    (Relationship.OTHER.value, _l("Other relative")),
-]
-VULNERABILITY_CHOICES = [
-    (Vulnerability.UNACCOMPANIED_MINOR.value, _l("Unaccompanied minor")),
-    (Vulnerability.MEDICAL.value, _l("Medical needs")),
-    (Vulnerability.DISABILITY.value, _l("Disability")),
-    (Vulnerability.TRAFFICKING_VICTIM.value, _l("Victim of trafficking")),
-    (Vulnerability.SINGLE_PARENT.value, _l("Single parent")),
-    (Vulnerability.OLDER_PERSON.value, _l("Older person")),
-]
-STATUS_LABELS = {
-    CaseStatus.REFERRED: _l("Referred"),
-    CaseStatus.ARRIVED: _l("Arrived"),
-    CaseStatus.REINTEGRATION: _l("Reintegration in progress"),
-    CaseStatus.MONITORING: _l("Monitoring"),
-    CaseStatus.CLOSED: _l("Closed"),
-    CaseStatus.WITHDRAWN: _l("Withdrawn"),
-}
+SEX_CHOICES = [(sex.value, label) for sex, label in SEX_LABELS.items()]
+RELATIONSHIP_CHOICES = [(r.value, label) for r, label in RELATIONSHIP_LABELS.items()]
+VULNERABILITY_CHOICES = [(v.value, label) for v, label in VULNERABILITY_LABELS.items()]
 
 
 class PersonFields(Form):
@@ -124,6 +108,3 @@ def read_case_filters(args, user) -> tuple[CaseFilterForm, CaseFilters]:
         query=query,
     )
 
-
-RELATIONSHIP_LABELS = {Relationship(value): label for value, label in RELATIONSHIP_CHOICES}
-VULNERABILITY_LABELS = {Vulnerability(value): label for value, label in VULNERABILITY_CHOICES}

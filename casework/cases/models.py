@@ -12,9 +12,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    orm,
     text,
 )
-from sqlalchemy import event, orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from casework.audit.services import diff, record
+from casework.cases.labels import STATUS_LABELS
 from casework.cases.models import Case, CaseStatus, Person, Relationship, Sex, Vulnerability
 from casework.cases.validation import check_case, check_members_born_by, check_person
 from casework.db import utcnow
@@ -217,7 +218,7 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     new_status = CaseStatus(new_status)
     if new_status not in allowed_transitions(case):
         raise DomainError(_("A case that is %(old)s cannot become %(new)s.",
-                            old=_(case.status.value), new=_(new_status.value)), "status")
+                            old=STATUS_LABELS[case.status], new=STATUS_LABELS[new_status]), "status")
     if new_status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
         _check_no_open_grants(case, new_status)
     old_status = case.status

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -137,7 +138,8 @@ def new():
 
         case, error = save(form, register)
         if error is None:
-            flash(_("Case %(ref)s registered with %(n)d members.", ref=case.reference, n=len(members)), "success")
+            flash(ngettext("Case %(ref)s registered with %(num)d member.",
+                           "Case %(ref)s registered with %(num)d members.", len(members), ref=case.reference), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form=form), 422
 

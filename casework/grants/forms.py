@@ -7,32 +7,7 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.forms import LooseDateField, NoNulString, WholeNumberField
-from casework.grants.models import (
-    DecisionOutcome,
-    DisbursementMode,
-    GrantCategory,
-)
-from casework.grants.workflow import STATUS_LABELS
-
-CATEGORY_LABELS = {
-    GrantCategory.BUSINESS: _l("Business / income generation"),
-    GrantCategory.HOUSING: _l("Housing"),
-    GrantCategory.EDUCATION: _l("Education and vocational training"),
-    GrantCategory.MEDICAL: _l("Medical"),
-    GrantCategory.HOUSEHOLD: _l("Household items"),
-    GrantCategory.CASH_ON_ARRIVAL: _l("Cash on arrival"),
-}
-OUTCOME_LABELS = {
-    DecisionOutcome.APPROVED: _l("Approved in full"),
-    DecisionOutcome.REDUCED: _l("Approved with a lower amount"),
-    DecisionOutcome.REJECTED: _l("Rejected"),
-    DecisionOutcome.SENT_BACK: _l("Sent back for revision"),
-}
-MODE_LABELS = {
-    DisbursementMode.CASH: _l("Cash"),
-    DisbursementMode.IN_KIND: _l("In kind"),
-    DisbursementMode.BANK_TRANSFER: _l("Bank transfer"),
-}
+from casework.grants.labels import CATEGORY_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
 
 class GrantForm(FlaskForm):
@@ -84,10 +59,10 @@ class GrantFilterForm(FlaskForm):
         csrf = False
 
     programme = SelectField(_l("Programme"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, l) for s, l in STATUS_LABELS.items()],
+    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()],
                          validators=[Optional()])
     category = SelectField(_l("Category"),
-                           choices=[("", _l("Any category"))] + [(c.value, l) for c, l in CATEGORY_LABELS.items()],
+                           choices=[("", _l("Any category"))] + [(c.value, label) for c, label in CATEGORY_LABELS.items()],
                            validators=[Optional()])
     period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
     period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])

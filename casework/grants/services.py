@@ -413,7 +413,9 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
     if reason:
         summary += f" — {reason}"
     _dated(record("grant_decided", user=actor, entity=grant, programme_id=programme_id, summary=summary,
-                  changes={"status": [expected_status, new_status]}), at)
+                  changes={"status": [expected_status, new_status], "step": step, "outcome": outcome,
+                           "decided_amount": decided_amount, "authority_reference": authority_reference,
+                           "authority_letter_date": authority_letter_date, "reason": reason}), at)
     db.session.refresh(grant, ["decisions"])
     return decision
 
@@ -471,7 +473,9 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     _move(grant, expected_status, new_status)
     _dated(record("disbursement_recorded", user=actor, entity=grant, programme_id=grant.case.programme_id,
                   summary=f"{money(amount, cur)} {mode.value.replace('_', ' ')} {paid_on.isoformat()} "
-                          f"{payment.receipt_reference}".strip()),
+                          f"{payment.receipt_reference}".strip(),
+                  changes={"amount": amount, "mode": mode, "paid_on": paid_on,
+                           "receipt_reference": payment.receipt_reference}),
            at)
     if fully_paid:
         _dated(record("grant_completed", user=actor, entity=grant, programme_id=grant.case.programme_id,

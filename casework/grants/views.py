@@ -138,6 +138,7 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_for
     return render_template(
         "grants/detail.html", grant=grant, case=grant.case, currency=grant.case.programme.currency,
         events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
+        beneficiaries={p.id: p.full_name for p in grant.case.persons},
         disbursement_form=disbursement_form, cancel_form=cancel_form,
         reversal_form=reversal_form or ReversalForm(), reversible={p.id for p in reversible},
         reversed_ids=reversed_ids,

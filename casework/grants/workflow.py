@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from casework.auth.models import Role
 from casework.errors import DomainError
+from casework.grants.labels import ACTION_LABELS, STATUS_LABELS
 from casework.grants.models import GrantStatus
 
 S = GrantStatus
@@ -21,19 +21,6 @@ AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
 MONEY_OPEN = AWAITING_DECISION + (S.APPROVED, S.DISBURSING)
 # No new grant is proposed on a case in these statuses (values of CaseStatus).
 CASE_STATUSES_WITHOUT_NEW_GRANTS = ("closed", "withdrawn")
-
-STATUS_LABELS = {
-    S.DRAFT: _l("Draft"),
-    S.SUBMITTED: _l("Submitted"),
-    S.IN_REVIEW: _l("In supervisor review"),
-    S.AWAITING_DONOR: _l("Awaiting donor decision"),
-    S.APPROVED: _l("Approved"),
-    S.REJECTED: _l("Rejected"),
-    S.DISBURSING: _l("Being disbursed"),
-    S.COMPLETED: _l("Completed"),
-    S.CANCELLED: _l("Cancelled"),
-}
-
 
 class TransitionRefused(DomainError):
     """The action is not allowed from the grant's current status; nothing was changed."""
@@ -59,17 +46,6 @@ TRANSITIONS = {
         "cancel", frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR, S.APPROVED}), PROPOSERS
     ),
 }
-
-ACTION_LABELS = {
-    "edit": _l("edit"),
-    "submit": _l("submit"),
-    "supervisor_decision": _l("take the supervisor's decision on"),
-    "donor_decision": _l("record the donor's decision on"),
-    "disburse": _l("record a disbursement of"),
-    "reverse_payment": _l("reverse a payment of"),
-    "cancel": _l("cancel"),
-}
-
 
 def target(action: str, outcome: str | None = None, *, donor_decides: bool = False,
            fully_paid: bool = False) -> GrantStatus:

@@ -36,6 +36,8 @@ class Programme(Base):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_not_negative"),
         CheckConstraint(f"small_cell_threshold >= {MINIMUM_THRESHOLD}", name="small_cell_threshold_at_least_3"),
+        CheckConstraint("report_language IS NULL OR report_language IN ('en', 'sr_Latn', 'sr_Cyrl')",
+                        name="report_language_supported"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +56,8 @@ class Programme(Base):
                                                       server_default=str(DEFAULT_THRESHOLD))
     # The periods donors receive figures for: "year", "half", "quarter", "month", comma-separated.
     release_calendar: Mapped[str] = mapped_column(String(40), default="year", server_default="year")
+    # The language of its donor reports, whoever views or exports them; None = the reader's.
+    report_language: Mapped[str | None] = mapped_column(String(8))
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
     caps: Mapped[list[ProgrammeCap]] = relationship(

@@ -12,6 +12,7 @@ from casework.audit.services import diff, record
 from casework.db import MoneyError, to_money
 from casework.errors import DomainError
 from casework.extensions import db
+from casework.i18n import SUPPORTED_LOCALES
 from casework.programmes.models import (
     DEFAULT_THRESHOLD,
     MINIMUM_THRESHOLD,
@@ -23,6 +24,7 @@ from casework.programmes.models import (
 )
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+REPORT_LANGUAGES = SUPPORTED_LOCALES
 # ISO 4217 codes that are not a currency a programme is paid in (testing, no currency, metals).
 _NOT_MONEY = {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XSU", "XUA", "XBA", "XBB", "XBC", "XBD"}
 
@@ -80,6 +82,8 @@ def _check(values: dict) -> dict:
     start, end = out.get("start_date"), out.get("end_date")
     if start is not None and end is not None and end < start:
         raise DomainError(_("The end date is before the start date."), "end_date")
+    if out.get("report_language") is not None and out["report_language"] not in REPORT_LANGUAGES:
+        raise DomainError(_("Choose one of the languages offered."), "report_language")
     if "small_cell_threshold" in out:
         threshold = out["small_cell_threshold"]
         if threshold is None or not (MINIMUM_THRESHOLD <= threshold <= 100):
@@ -105,6 +109,7 @@ def release_calendar_text(units) -> str:
 def create_programme(code: str, name: str, donor_name: str, currency: str, start_date: date, *,
                      end_date: date | None = None, decision_authority="office", budget=None,
                      small_cell_threshold: int = DEFAULT_THRESHOLD, release_calendar="year",
+                     report_language: str | None = None,
                      actor=None) -> Programme:
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
@@ -115,7 +120,8 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
         raise DomainError(_("Enter the start date."), "start_date")
     values = _check({"name": name, "currency": currency, "budget": budget, "start_date": start_date,
                      "end_date": end_date, "decision_authority": decision_authority,
-                     "small_cell_threshold": small_cell_threshold, "release_calendar": release_calendar})
+                     "small_cell_threshold": small_cell_threshold, "release_calendar": release_calendar,
+                     "report_language": report_language})
     programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
     db.session.add(programme)
     db.session.flush()

@@ -99,7 +99,10 @@ def export(code, period, fmt, output, as_donor):
         figures = release_for_donor(programme, parsed)
     else:
         figures = compute_figures(programme, parsed)
-    body = render_export(figures, build_tables(figures), fmt)
+    from flask_babel import force_locale
+
+    with force_locale(programme.report_language or "en"):
+        body = render_export(figures, build_tables(figures), fmt)
     if output == "-":
         sys.stdout.buffer.write(body)
     else:

@@ -104,11 +104,13 @@ def to_pdf(figures: Figures, tables: list[Table], *, submitted=None) -> bytes:
     from flask import current_app
     from weasyprint import HTML
 
+    from casework.i18n import current_locale, html_lang
     from casework.reports.charts import charts_for
 
     # Rendered without the page's context processors, so that the command line can print it too.
     html = current_app.jinja_env.get_template("reports/pdf.html").render(
-        figures=figures, tables=tables, charts=charts_for(tables), submitted=submitted)
+        figures=figures, tables=tables, charts=charts_for(tables), submitted=submitted,
+        lang=html_lang(current_locale()))
     return HTML(string=html).write_pdf()
 
 

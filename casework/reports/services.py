@@ -70,6 +70,13 @@ def latest_submission(programme, period: Period) -> SubmittedReport | None:
         .order_by(SubmittedReport.version.desc()).limit(1)).first()
 
 
+def report_locale(programme) -> str:
+    """The language of a programme's donor reports, whoever views or exports them; unset, the reader's."""
+    from casework.i18n import current_locale
+
+    return programme.report_language or current_locale()
+
+
 def submit_report(programme, period: Period, actor) -> SubmittedReport:
     """Store the period's figures and what the donor receives; the disclosure audit runs first and
     refuses a release that would let a donor work out a small count. A period submitted again is

@@ -10,17 +10,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from casework.cases.labels import SEX_LABELS, VULNERABILITY_LABELS
+from casework.cases.models import Sex, Vulnerability
+from casework.grants.labels import CATEGORY_LABELS
+from casework.grants.models import GrantCategory
 from casework.reports.engine import AGE_GROUPS, SEXES, Figures
-
-SEX_LABELS = {"F": _l("Female"), "M": _l("Male"), "X": _l("Other or not stated")}
-CATEGORY_LABELS = {
-    "business": _l("Business / income generation"),
-    "housing": _l("Housing"),
-    "education": _l("Education and vocational training"),
-    "medical": _l("Medical"),
-    "household": _l("Household items"),
-    "cash_on_arrival": _l("Cash on arrival"),
-}
 
 SHEET_NAMES = {
     "report": _l("Report"), "totals": _l("Totals"), "arrivals": _l("Arrivals"), "by_sex": _l("By sex"),
@@ -59,7 +53,6 @@ OTHER_LABELS = {"by_municipality": _l("Other municipalities"), "by_vulnerability
 
 
 def build_tables(figures: Figures) -> list[Table]:
-    from casework.cases.forms import VULNERABILITY_LABELS
     from casework.reports.disclosure import OTHER
 
     cur = figures.currency
@@ -89,7 +82,7 @@ def build_tables(figures: Figures) -> list[Table]:
     tables.append(Table("arrivals", str(title), [(unit, "text"), (_l("Cases"), "int"), (_l("Persons"), "int")],
                         [[k, v["cases"], v["persons"]] for k, v in arrivals.items()]))
     tables.append(Table("by_sex", str(_l("Persons by sex")), [(_l("Sex"), "text"), (_l("Persons"), "int")],
-                        [[str(SEX_LABELS[s]), figures.by_sex.get(s, 0)] for s in SEXES]))
+                        [[_label(SEX_LABELS, Sex, s), figures.by_sex.get(s, 0)] for s in SEXES]))
     tables.append(Table("by_age_group", str(_l("Persons by age group at arrival")),
                         [(_l("Age group"), "text"), (_l("Persons"), "int")],
                         [[label, figures.by_age_group.get(label, 0)] for label, _lo, _hi in AGE_GROUPS]))
@@ -100,11 +93,11 @@ def build_tables(figures: Figures) -> list[Table]:
     tables.append(Table("by_vulnerability", str(_l("Persons by vulnerability")),
                         [(_l("Vulnerability"), "text"), (_l("Persons"), "int")],
                         [[str(OTHER_LABELS["by_vulnerability"]) if code == OTHER
-                          else str(VULNERABILITY_LABELS.get(_vuln(code), code)), n]
+                          else _label(VULNERABILITY_LABELS, Vulnerability, code), n]
                          for code, n in sorted(figures.by_vulnerability.items(), key=lambda i: (i[0] == OTHER, i[0]))]))
     grant_rows = []
     for code, row in list(figures.grants_by_category.items()) + [("total", figures.grants)]:
-        label = str(_l("Total")) if code == "total" else str(CATEGORY_LABELS.get(code, code))
+        label = str(_l("Total")) if code == "total" else _label(CATEGORY_LABELS, GrantCategory, code)
         grant_rows.append([label, row["proposed_count"], row["proposed_amount"], row.get("undated_count", 0),
                            row["approved_count"], row["approved_amount"], row["rejected_count"],
                            row["pending_count"], row["pending_amount"], row["disbursed_amount"]])
@@ -125,13 +118,12 @@ def build_tables(figures: Figures) -> list[Table]:
     return tables
 
 
-def _vuln(code):
-    from casework.cases.models import Vulnerability
-
+def _label(labels: dict, enum_cls, code) -> str:
+    """A stored code's label from its domain's labels module (the code itself if unknown)."""
     try:
-        return Vulnerability(code)
-    except ValueError:
-        return code
+        return str(labels[enum_cls(code)])
+    except (ValueError, KeyError):
+        return str(code)
 
 
 FIGURE_LABELS = {
@@ -160,17 +152,15 @@ MEASURE_LABELS = {
 
 def figure_label(key: str) -> str:
     """A reader's name for a flattened figure key such as 'grants_by_category.housing.approved_count'."""
-    from casework.cases.forms import VULNERABILITY_LABELS
-
     head, *rest = key.split(".")
     parts = [str(FIGURE_LABELS.get(head, head))]
     for part in rest:
-        if head == "by_sex" and part in SEX_LABELS:
-            part = SEX_LABELS[part]
+        if head == "by_sex":
+            part = _label(SEX_LABELS, Sex, part)
         elif head == "by_vulnerability":
-            part = VULNERABILITY_LABELS.get(_vuln(part), part)
-        elif head == "grants_by_category" and part in CATEGORY_LABELS:
-            part = CATEGORY_LABELS[part]
+            part = _label(VULNERABILITY_LABELS, Vulnerability, part)
+        elif head == "grants_by_category":
+            part = _label(CATEGORY_LABELS, GrantCategory, part)
         else:
             part = MEASURE_LABELS.get(part, part)
         parts.append(str(part))

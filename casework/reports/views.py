@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -88,14 +89,15 @@ def index():
         flash(error.message, "error")
         return render_template("reports/index.html", **context, programme=programme, submitted=[],
                                releases=_releases(programme)), 400
-    tables = build_tables(figures)
     form = SubmitReportForm(programme=programme.code, start=period.start.isoformat(), end=period.end.isoformat())
-    return render_template(
-        "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
-        charts=charts_for(tables), query=_query(programme, period), form=form,
-        can_submit=services.can_submit_report(current_user, programme), as_donor=as_donor,
-        releases=_releases(programme),
-        submitted=services.submitted_reports(current_user, programme))
+    with force_locale(services.report_locale(programme)):
+        tables = build_tables(figures)
+        return render_template(
+            "reports/index.html", **context, programme=programme, figures=figures, tables=tables,
+            charts=charts_for(tables), query=_query(programme, period), form=form,
+            can_submit=services.can_submit_report(current_user, programme), as_donor=as_donor,
+            releases=_releases(programme),
+            submitted=services.submitted_reports(current_user, programme))
 
 
 def _releases(programme) -> list:
@@ -119,7 +121,8 @@ def export(fmt):
                                           as_donor=request.args.get("view") == "donor")
     except DomainError:
         abort(404)
-    body = render_export(figures, build_tables(figures), fmt)
+    with force_locale(services.report_locale(programme)):
+        body = render_export(figures, build_tables(figures), fmt)
     services.record_export(current_user, programme, period, fmt)
     db.session.commit()
     return _download(body, fmt, filename(figures, fmt))
@@ -161,15 +164,16 @@ def submitted(report_id):
     report = _submitted_or_404(report_id)
     donor = services.sees_donor_view(current_user)
     figures = services.stored_figures(report, as_donor=donor or request.args.get("view") == "donor")
-    tables = build_tables(figures)
     # Differences are staff information: a donor's view is the release as they received it.
     changes = [] if donor else services.changes_since_submission(report)
     versions = [] if donor else services.changes_from_previous_version(report)
-    return render_template("reports/submitted.html", report=report, figures=figures, tables=tables,
-                           charts=charts_for(tables), programme=report.programme, donor=donor,
-                           changes=[(figure_label(k), a, b) for k, a, b in changes],
-                           version_changes=[(figure_label(k), a, b) for k, a, b in versions],
-                           superseded_by=services.superseded_by(report))
+    with force_locale(services.report_locale(report.programme)):
+        tables = build_tables(figures)
+        return render_template("reports/submitted.html", report=report, figures=figures, tables=tables,
+                               charts=charts_for(tables), programme=report.programme, donor=donor,
+                               changes=[(figure_label(k), a, b) for k, a, b in changes],
+                               version_changes=[(figure_label(k), a, b) for k, a, b in versions],
+                               superseded_by=services.superseded_by(report))
 
 
 @bp.route("/submitted/<int:report_id>/export.<fmt>")
@@ -179,7 +183,8 @@ def submitted_export(report_id, fmt):
     report = _submitted_or_404(report_id)
     figures = services.stored_figures(report, as_donor=services.sees_donor_view(current_user)
                                       or request.args.get("view") == "donor")
-    body = render_export(figures, build_tables(figures), fmt, submitted=report)
+    with force_locale(services.report_locale(report.programme)):
+        body = render_export(figures, build_tables(figures), fmt, submitted=report)
     services.record_export(current_user, report.programme, figures.period, fmt, submitted=report)
     db.session.commit()
     return _download(body, fmt, filename(figures, fmt, suffix="-submitted"))

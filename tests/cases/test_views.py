@@ -168,7 +168,8 @@ def test_status_change_through_the_page(office, client, auth):
     response = client.post(f"/cases/{case.id}/status", data={"status": "reintegration", "version": case.version})
     assert response.status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Reintegration in progress" in page and "arrived → reintegration" in page
+    assert "Reintegration in progress" in page and "Status: Arrived → Reintegration in progress" in page
+    assert "arrived → reintegration" not in page  # history shows labels, not the stored codes
     # Not allowed: straight back to referred.
     client.post(f"/cases/{case.id}/status", data={"status": "referred"})
     db.session.expire_all()

@@ -75,10 +75,13 @@ def test_grant_from_proposal_to_completion(seeded, page):
 
     steps = page.locator("ol.grant-timeline li").all_inner_texts()
     expected = [("caseworker", "grant proposed"), ("caseworker", "grant submitted"),
-                ("supervisor", "grant decided: supervisor: approved CHF 3,000.00"),
-                ("supervisor2", "grant decided: donor: approved CHF 3,000.00 (letter FOM-2011-0457"),
-                ("caseworker", "disbursement recorded: CHF 1,500.00"),
-                ("caseworker", "disbursement recorded: CHF 1,500.00"), ("caseworker", "grant completed")]
+                ("supervisor", "grant decided\nStatus: Submitted → Awaiting donor decision; Step: Supervisor review; "
+                               "Outcome: Approved in full; Approved amount: 3,000.00"),
+                ("supervisor2", "grant decided\nStatus: Awaiting donor decision → Approved; Step: Donor decision; "
+                                "Outcome: Approved in full; Approved amount: 3,000.00; "
+                                "Donor's letter number: FOM-2011-0457"),
+                ("caseworker", "disbursement recorded\nAmount: 1,500.00"),
+                ("caseworker", "disbursement recorded\nAmount: 1,500.00"), ("caseworker", "grant completed")]
     assert len(steps) == len(expected), steps
     for text, (author, what) in zip(steps, expected):
         assert f"{author} — {what}" in text, text

@@ -86,7 +86,7 @@ def test_stale_edit_gets_a_conflict_message(office, client, auth):
     assert grant.plan == "First"
     # The grant's history shows what the edit changed, old value to new.
     history = client.get(f"/grants/{grant.id}").get_data(as_text=True)
-    assert "requested_amount: 2000.00 → 100.00" in history and "category: business → housing" in history
+    assert "Requested amount: 2,000.00 → 100.00" in history and "Category: Business / income generation → Housing" in history
 
 
 def test_supervisor_decides_through_the_web_and_sees_the_budget_refusal(office, client, auth):

@@ -50,6 +50,7 @@ ACCESS = {
     ("auth.login", "GET"): EVERYONE,
     ("auth.login", "POST"): EVERYONE,
     ("auth.logout", "POST"): LOGGED_IN,
+    ("auth.language", "POST"): EVERYONE,
     ("cases.index", "GET"): STAFF,
     ("cases.new", "GET"): STAFF,
     ("cases.new", "POST"): STAFF,

@@ -47,12 +47,12 @@ def test_admin_finds_each_change_by_person_entity_action_programme_and_period(of
     case = _work_of_a_day(office, client, auth)
 
     page = _rows(client, "username=caseworker&action=case_updated")
-    assert "case updated" in page and "municipality: Niš → Leskovac" in page and "req-edit-1" in page
+    assert "case updated" in page and "Municipality of return: Niš → Leskovac" in page and "req-edit-1" in page
     assert f'href="/cases/{case.id}"' in page
 
     page = _rows(client, f"entity_type=cases&entity_id={case.id}")
     assert "case updated" in page and "case status changed" in page and "10.1.2.3" in page
-    assert "status: arrived → reintegration" in page
+    assert "Status: Arrived → Reintegration in progress" in page
 
     page = _rows(client, "action=access_denied")
     assert "caseworker.uk" in page and "GET /admin/users" in page

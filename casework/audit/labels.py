@@ -1,0 +1,152 @@
+"""The words of the audit trail: what each action and entity is called, and how a change reads.
+
+History lines show labels, never stored codes: "Status: Arrived → Reintegration in progress",
+not "status: arrived → reintegration".
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# What each action is called in history lines and the audit search (the trail stores the code).
+ACTION_LABELS = {
+    "access_denied": _l("access denied"),
+    "backup_made": _l("backup made"),
+    "backup_restored": _l("backup restored"),
+    "audit_exported": _l("audit exported"),
+    "case_created": _l("case created"),
+    "case_status_changed": _l("case status changed"),
+    "case_updated": _l("case updated"),
+    "case_viewed": _l("case viewed"),
+    "cases_exported": _l("cases exported"),
+    "disbursement_recorded": _l("disbursement recorded"),
+    "grant_cancelled": _l("grant cancelled"),
+    "grant_completed": _l("grant completed"),
+    "grant_decided": _l("grant decided"),
+    "grant_edited": _l("grant edited"),
+    "grant_proposed": _l("grant proposed"),
+    "grant_submitted": _l("grant submitted"),
+    "import_completed": _l("import completed"),
+    "login": _l("login"),
+    "login_failed": _l("login failed"),
+    "login_refused": _l("login refused"),
+    "logout": _l("logout"),
+    "password_changed": _l("password changed"),
+    "person_created": _l("person created"),
+    "person_returned_again": _l("person returned again"),
+    "person_updated": _l("person updated"),
+    "programme_cap_set": _l("programme cap set"),
+    "programme_created": _l("programme created"),
+    "programme_updated": _l("programme updated"),
+    "report_exported": _l("report exported"),
+    "report_submitted": _l("report submitted"),
+    "user_created": _l("user created"),
+    "user_deactivated": _l("user deactivated"),
+    "user_locale_set": _l("user locale set"),
+    "user_updated": _l("user updated"),
+}
+ENTITY_LABELS = {
+    "cases": _l("Case"), "persons": _l("Person"), "grants": _l("Grant"), "users": _l("User"),
+    "programmes": _l("Programme"), "import_batches": _l("Import"), "submitted_reports": _l("Submitted report"),
+    "database": _l("Database"),
+}
+FIELD_LABELS = {
+    "filters": _l("Filters"),
+    "file": _l("File"),
+    "rows": _l("Rows"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "currency": _l("Currency"),
+    "budget": _l("Budget"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "decision_authority": _l("Who decides"),
+    "small_cell_threshold": _l("Small-cell threshold"),
+    "report_language": _l("Report language"),
+    "valid_from": _l("In force from"),
+    "per_person": _l("Cap per person"),
+    "per_case": _l("Cap per case"),
+    "donor": _l("Donor"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def _domain_tables():
+    from casework.auth import labels as auth
+    from casework.cases import labels as cases
+    from casework.grants import labels as grants
+
+    fields = {**FIELD_LABELS, **auth.FIELD_LABELS, **cases.FIELD_LABELS}
+    coded = {**auth.CODED_FIELDS, **cases.CODED_FIELDS}
+    grant_fields = {**fields, **grants.FIELD_LABELS}
+    grant_coded = {**coded, **grants.CODED_FIELDS}
+    return (fields, coded), (grant_fields, grant_coded)
+
+
+def _value(value, coded, persons, money=False):
+    from casework.templating import format_day
+
+    if money and isinstance(value, str):
+        from decimal import Decimal, InvalidOperation
+
+        from casework.db import format_money
+
+        try:
+            return format_money(Decimal(value), "")
+        except InvalidOperation:
+            return value
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_value(v, coded, persons) for v in value)
+    if coded is not None:
+        enum_cls, labels = coded
+        try:
+            return str(labels[enum_cls(value)])
+        except (ValueError, KeyError):
+            return str(value)
+    if persons is not None and isinstance(value, int) and value in persons:
+        return persons[value]
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        from casework.dates import parse_date
+
+        day = parse_date(value)
+        if day is not None:
+            return format_day(day)
+    return str(value)
+
+
+def _is_old_new(key, value) -> bool:
+    """[old, new] pairs, as diff() writes them; a list-valued field's pair holds two lists."""
+    if not (isinstance(value, list) and len(value) == 2):
+        return False
+    if key in ("vulnerabilities", "programmes"):
+        return all(v is None or isinstance(v, list) for v in value)
+    return True
+
+
+def change_lines(event, persons=None) -> list[tuple[str, str, str | None]]:
+    """An event's changes as (field label, old or value, new or None), in labels, not codes."""
+    if not event.changes or not isinstance(event.changes, dict):
+        return []
+    (fields, coded), (grant_fields, grant_coded) = _domain_tables()
+    money_fields = set()
+    if event.entity_type == "grants":
+        from casework.grants.labels import MONEY_FIELDS
+
+        fields, coded, money_fields = grant_fields, grant_coded, MONEY_FIELDS
+    lines = []
+    for key, value in event.changes.items():
+        label = str(fields.get(key, key))
+        codes, money = coded.get(key), key in money_fields
+        if _is_old_new(key, value):
+            lines.append((label, _value(value[0], codes, persons, money), _value(value[1], codes, persons, money)))
+        elif value is not None and value != "":
+            lines.append((label, _value(value, codes, persons, money), None))
+    return lines
