@@ -225,14 +225,22 @@ def allowed_transitions(case: Case) -> tuple[CaseStatus, ...]:
 
 
 def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_date: date | None = None,
-                  expected_version: int | None = None) -> None:
+                  expected_version: int | None = None, reason: str | None = None,
+                  reason_text: str | None = None) -> None:
+    """Move a case along CASE_TRANSITIONS. Closing needs a reason, reopening a text (closures)."""
+    from casework.closures.services import changes_of, closure_for
+
     _check_version(case, expected_version)
     new_status = CaseStatus(new_status)
     if new_status not in allowed_transitions(case):
         raise DomainError(_("A case that is %(old)s cannot become %(new)s.",
                             old=_(case.status.value), new=_(new_status.value)), "status")
     old_status = case.status
+    closure = closure_for(case, old_status, new_status, reason, reason_text, actor)
     changes = {"status": [old_status.value, new_status.value]}
+    if closure is not None:
+        changes.update(changes_of(closure))
+        db.session.add(closure)
     if new_status == CaseStatus.ARRIVED and old_status in NOT_RETURNED:
         if arrival_date is None:
             raise DomainError(_("Enter the arrival date."), "arrival_date")

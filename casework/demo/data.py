@@ -175,7 +175,8 @@ def _register_plans(rng: random.Random, programme: Programme, plans: list[Planne
             CaseStatus.WITHDRAWN: [CaseStatus.WITHDRAWN],
         }.get(plan.status, [])
         for status in path:
-            change_status(case, status, actor=caseworker)
+            change_status(case, status, actor=caseworker,
+                          reason="support_ended" if status == CaseStatus.CLOSED else None)
     return len(plans)
 
 
