@@ -57,6 +57,8 @@ DOMAINS = [
     "casework.cases.views",
     "casework.admin.views",
     "casework.grants.views",
+    "casework.notes.views",
+    "casework.plans.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

@@ -9,3 +9,4 @@ from casework.imports.models import ImportBatch  # noqa: F401
 from casework.auth.lockout import LoginFailure  # noqa: F401
 from casework.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from casework.closures.models import CaseClosure  # noqa: F401
+from casework.plans.models import PlanItem, PlanVersion, ReintegrationPlan  # noqa: F401

@@ -1,7 +1,7 @@
 """Forms for managing users and programmes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from casework.auth.models import Role
@@ -52,6 +52,9 @@ class ProgrammeForm(FlaskForm):
     small_cell_threshold = WholeNumberField(
         _l("Hide report cells below (empty for off)"), validators=[Optional(), NumberRange(min=1, max=100)]
     )
+    plan_due_days = WholeNumberField(_l("Reintegration plan due, days after arrival"),
+                                     validators=[Optional(), NumberRange(min=1, max=366)], default=30)
+    plan_item_required = BooleanField(_l("A grant must fund an item of the approved plan before it is submitted"))
 
 
 class CapForm(FlaskForm):

@@ -149,6 +149,8 @@ def _programme_values(form) -> dict:
         "decision_authority": form.decision_authority.data,
         "budget": form.budget.data or None,
         "small_cell_threshold": form.small_cell_threshold.data,
+        "plan_due_days": form.plan_due_days.data,
+        "plan_item_required": form.plan_item_required.data,
     }
 
 

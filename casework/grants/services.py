@@ -160,6 +160,9 @@ def submit_grant(grant: Grant, actor=None, expected_version: int | None = None, 
     if actor is not None and not workflow.role_may("submit", actor.role):
         raise NotAllowed(_("Only caseworkers, supervisors and administrators submit grants."))
     _check_version(grant, expected_version)
+    from casework.plans.services import check_grant_may_be_submitted
+
+    check_grant_may_be_submitted(grant)
     at = at or utcnow()
     _move(grant, S.DRAFT, S.SUBMITTED, submitted_by_id=actor.id if actor else None, submitted_at=at)
     _dated(record("grant_submitted", user=actor, entity=grant, programme_id=grant.case.programme_id,

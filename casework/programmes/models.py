@@ -5,7 +5,7 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import user_programmes
@@ -31,6 +31,7 @@ class Programme(Base):
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_not_negative"),
+        CheckConstraint("plan_due_days BETWEEN 1 AND 366", name="plan_due_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,10 @@ class Programme(Base):
     budget: Mapped[Decimal | None] = mapped_column(Money)
     # Breakdown cells below this count are shown to donors as "<N"; None = off.
     small_cell_threshold: Mapped[int | None] = mapped_column()
+    # The reintegration plan is due this many days after arrival (IOM: about one month).
+    plan_due_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # When set, a grant is submitted only once it funds an item of the approved plan.
+    plan_item_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
     caps: Mapped[list["ProgrammeCap"]] = relationship(

@@ -72,12 +72,20 @@ def _check(values: dict) -> dict:
     threshold = out.get("small_cell_threshold")
     if threshold is not None and not (1 <= threshold <= 100):
         raise DomainError(_("The threshold is a number from 1 to 100, or empty for none."), "small_cell_threshold")
+    if "plan_due_days" in out:
+        if out["plan_due_days"] is None:
+            out["plan_due_days"] = 30
+        if not (1 <= out["plan_due_days"] <= 366):
+            raise DomainError(_("The plan is due 1 to 366 days after arrival."), "plan_due_days")
+    if "plan_item_required" in out:
+        out["plan_item_required"] = bool(out["plan_item_required"])
     return out
 
 
 def create_programme(code: str, name: str, donor_name: str, currency: str, start_date: date, *,
                      end_date: date | None = None, decision_authority="office", budget=None,
-                     small_cell_threshold: int | None = None, actor=None) -> Programme:
+                     small_cell_threshold: int | None = None, plan_due_days: int | None = 30,
+                     plan_item_required: bool = False, actor=None) -> Programme:
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
         raise DomainError(_("A code is 2 to 20 capital letters, digits or dashes, e.g. AVR-CH."), "code")
@@ -87,7 +95,8 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
         raise DomainError(_("Enter the start date."), "start_date")
     values = _check({"name": name, "currency": currency, "budget": budget, "start_date": start_date,
                      "end_date": end_date, "decision_authority": decision_authority,
-                     "small_cell_threshold": small_cell_threshold})
+                     "small_cell_threshold": small_cell_threshold, "plan_due_days": plan_due_days,
+                     "plan_item_required": plan_item_required})
     programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
     db.session.add(programme)
     db.session.flush()

@@ -68,6 +68,9 @@ def _url(app, rule, office):
         "report_id": 1,
         "grant_id": _draft_grant(case).id,
         "fmt": "csv",
+        "note_id": 1,
+        "item_id": 1,
+        "number": 1,
         "filename": "casework.css",
     }
     with app.test_request_context():
