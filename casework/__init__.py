@@ -59,6 +59,7 @@ DOMAINS = [
     "casework.grants.views",
     "casework.notes.views",
     "casework.plans.views",
+    "casework.referrals.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

@@ -10,3 +10,4 @@ from casework.auth.lockout import LoginFailure  # noqa: F401
 from casework.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from casework.closures.models import CaseClosure  # noqa: F401
 from casework.plans.models import PlanItem, PlanVersion, ReintegrationPlan  # noqa: F401
+from casework.referrals.models import Referral, ServiceProvider  # noqa: F401

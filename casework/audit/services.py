@@ -77,6 +77,7 @@ ACTIONS = (
     "login", "login_failed", "note_added", "note_edited", "login_refused", "logout", "password_changed", "person_created",
     "person_returned_again", "person_updated", "plan_approved", "plan_created", "plan_item_added",
     "plan_item_removed", "plan_item_status_changed", "plan_item_updated", "plan_sent_back", "plan_submitted",
-    "plan_version_started", "programme_cap_set", "programme_created", "programme_updated",
+    "plan_version_started", "programme_cap_set", "programme_created", "programme_updated", "provider_created", "provider_updated",
+    "referral_answered", "referral_sent",
     "report_exported", "report_submitted", "user_created", "user_deactivated", "user_updated",
 )

@@ -70,6 +70,8 @@ def _url(app, rule, office):
         "fmt": "csv",
         "note_id": 1,
         "item_id": 1,
+        "referral_id": 1,
+        "provider_id": 1,
         "number": 1,
         "filename": "casework.css",
     }
