@@ -60,6 +60,7 @@ DOMAINS = [
     "casework.notes.views",
     "casework.plans.views",
     "casework.referrals.views",
+    "casework.tasks.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

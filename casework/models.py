@@ -11,3 +11,4 @@ from casework.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from casework.closures.models import CaseClosure  # noqa: F401
 from casework.plans.models import PlanItem, PlanVersion, ReintegrationPlan  # noqa: F401
 from casework.referrals.models import Referral, ServiceProvider  # noqa: F401
+from casework.tasks.models import Task  # noqa: F401

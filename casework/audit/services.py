@@ -79,5 +79,5 @@ ACTIONS = (
     "plan_item_removed", "plan_item_status_changed", "plan_item_updated", "plan_sent_back", "plan_submitted",
     "plan_version_started", "programme_cap_set", "programme_created", "programme_updated", "provider_created", "provider_updated",
     "referral_answered", "referral_sent",
-    "report_exported", "report_submitted", "user_created", "user_deactivated", "user_updated",
+    "report_exported", "report_submitted", "task_added", "task_closed", "user_created", "user_deactivated", "user_updated",
 )

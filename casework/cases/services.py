@@ -140,6 +140,10 @@ def register_case(programme, case_values: dict, members: list[PersonData], actor
         raise
     record("case_created", user=actor, entity=case, programme_id=programme.id,
            changes={"reference": case.reference, "members": len(case.persons)}, summary=case.reference)
+    if case.status == CaseStatus.ARRIVED:
+        from casework.tasks.rules import after_status_change
+
+        after_status_change(case, None, case.status, actor)
     return case
 
 
@@ -254,3 +258,6 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     db.session.flush()
     record("case_status_changed", user=actor, entity=case, programme_id=case.programme_id,
            changes=changes, summary=case.reference)
+    from casework.tasks.rules import after_status_change
+
+    after_status_change(case, old_status, new_status, actor)

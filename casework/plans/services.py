@@ -18,6 +18,7 @@ from casework.db import MoneyError, to_money, utcnow
 from casework.errors import Conflict, DomainError, NotAllowed
 from casework.extensions import db
 from casework.plans import workflow
+from casework.tasks import rules
 from casework.plans.models import (
     DIMENSION_OF,
     ItemStatus,
@@ -120,6 +121,7 @@ def add_item(case, values: dict, actor=None, expected_version: int | None = None
     plan.updated_at = utcnow()
     db.session.flush()
     _audit("plan_item_added", plan, actor, changes={"item": item.id, **clean}, at=at)
+    rules.plan_item_target(item, actor)
     return item
 
 
@@ -139,6 +141,7 @@ def update_item(item: PlanItem, values: dict, actor=None, expected_version: int 
     plan.updated_at = utcnow()
     db.session.flush()
     _audit("plan_item_updated", plan, actor, changes={"item": [item.id, item.id], **changes})
+    rules.plan_item_target(item, actor)
     return changes
 
 
@@ -188,6 +191,7 @@ def set_item_status(item: PlanItem, status, reason: str = "", actor=None, at: da
     _audit("plan_item_status_changed", item.plan, actor,
            changes={"item": [item.id, item.id], "status": [old.value, status.value],
                     **({"reason": [None, reason]} if reason else {})}, at=at)
+    rules.plan_item_target(item, actor)
 
 
 def submit_plan(plan: ReintegrationPlan, actor=None, expected_version: int | None = None,
@@ -259,6 +263,7 @@ def decide_plan(plan: ReintegrationPlan, actor, outcome: str, reason: str = "",
                                submitted_at=plan.submitted_at, approved_by_id=actor.id, approved_at=at))
     db.session.flush()
     _audit("plan_approved", plan, actor, summary=reason[:200], at=at)
+    rules.close_origin_tasks("plan_due", plan.case_id, actor)
 
 
 def version_of(plan: ReintegrationPlan, number: int) -> PlanVersion | None:

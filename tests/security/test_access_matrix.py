@@ -71,6 +71,7 @@ def _url(app, rule, office):
         "note_id": 1,
         "item_id": 1,
         "referral_id": 1,
+        "task_id": 1,
         "provider_id": 1,
         "number": 1,
         "filename": "casework.css",
