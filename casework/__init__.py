@@ -61,6 +61,7 @@ DOMAINS = [
     "casework.plans.views",
     "casework.referrals.views",
     "casework.tasks.views",
+    "casework.mywork.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

@@ -72,6 +72,8 @@ def _url(app, rule, office):
         "item_id": 1,
         "referral_id": 1,
         "task_id": 1,
+        "status": "arrived",
+        "name": "referrals",
         "provider_id": 1,
         "number": 1,
         "filename": "casework.css",
