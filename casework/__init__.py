@@ -62,6 +62,7 @@ DOMAINS = [
     "casework.referrals.views",
     "casework.tasks.views",
     "casework.mywork.views",
+    "casework.casefile.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

@@ -71,7 +71,7 @@ def record(action: str, *, user=None, entity=None, entity_type=None, entity_id=N
 # Every action the application records, for the audit search's choices (a test checks the
 # code records no other).
 ACTIONS = (
-    "access_denied", "backup_made", "backup_restored", "audit_exported", "case_created", "case_status_changed",
+    "access_denied", "backup_made", "backup_restored", "audit_exported", "case_created", "case_file_exported", "case_status_changed",
     "case_updated", "case_viewed", "cases_exported", "disbursement_recorded", "grant_cancelled",
     "grant_completed", "grant_decided", "grant_edited", "grant_linked_to_plan_item", "grant_proposed", "grant_submitted", "import_completed",
     "login", "login_failed", "note_added", "note_edited", "login_refused", "logout", "password_changed", "person_created",

@@ -66,6 +66,7 @@ ACCESS = {
     ("mywork.index", "GET"): STAFF,
     ("mywork.cases", "GET"): STAFF,
     ("mywork.section", "GET"): STAFF,
+    ("casefile.pdf", "GET"): CASE_A,
     ("static", "GET"): EVERYONE,
     ("dashboard.root", "GET"): EVERYONE,
     ("dashboard.index", "GET"): LOGGED_IN,
