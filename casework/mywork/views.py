@@ -16,7 +16,7 @@ from casework.tasks import queries as tq
 from casework.tasks.forms import CloseTaskForm
 from casework.tasks.labels import ORIGIN_LABELS, VIEW_LABELS
 from casework.tasks.models import Task
-from casework.tasks.services import today
+from casework.tasks import services as task_services
 
 bp = Blueprint("mywork", __name__, url_prefix="/my-work")
 LIST_LIMIT = 200
@@ -36,7 +36,7 @@ def _tasks(view: str, day):
 @bp.route("/")
 @roles_required(*CASE_ROLES)
 def index():
-    day = today()
+    day = task_services.today()
     user = current_user
     context = {
         "team": tq.sees_team(user),
@@ -74,7 +74,7 @@ def cases(status: str):
 @bp.route("/<any('plans-overdue', 'sent-back', 'referrals'):name>")
 @roles_required(*CASE_ROLES)
 def section(name: str):
-    stmt = {"plans-overdue": lambda: queries.plan_overdue_stmt(current_user, today()),
+    stmt = {"plans-overdue": lambda: queries.plan_overdue_stmt(current_user, task_services.today()),
             "sent-back": lambda: queries.sent_back_stmt(current_user),
             "referrals": lambda: queries.referrals_awaiting_stmt(current_user)}[name]()
     if name == "referrals":

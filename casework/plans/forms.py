@@ -42,7 +42,7 @@ class PlanDecisionForm(FlaskForm):
     outcome = SelectField(_l("Decision"), choices=[("approved", _l("Approve the plan")),
                                                    ("sent_back", _l("Send it back for changes"))],
                           validators=[DataRequired()])
-    reason = TextAreaField(_l("Comment (needed when sending back)"), validators=[Optional(), Length(max=4000)])
+    comment = TextAreaField(_l("Comment (needed when sending back)"), validators=[Optional(), Length(max=4000)])
     version = HiddenField()
 
 

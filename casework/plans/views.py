@@ -211,7 +211,7 @@ def decide(case_id: int):
     form = PlanDecisionForm()
     if form.validate_on_submit():
         _done, error = save(form, lambda: services.decide_plan(plan, current_user, form.outcome.data,
-                                                               form.reason.data,
+                                                               form.comment.data,
                                                                expected_version=int_or_none(form.version.data)))
         if error is None:
             flash(_("Plan approved.") if form.outcome.data == "approved" else _("Plan sent back."), "success")
