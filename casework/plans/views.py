@@ -256,3 +256,6 @@ def init_app(app):
     app.extensions.setdefault("plan_item_sections", [])
     app.extensions["case_page_sections"].insert(0, case_section)
     app.extensions["nav"].append(("plans.awaiting", _l("Plans to approve"), (Role.SUPERVISOR,)))
+    from casework.plans.demo import add_demo_plans
+
+    app.extensions["demo_hooks"].append(add_demo_plans)

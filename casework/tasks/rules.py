@@ -20,7 +20,13 @@ def _open(kind: str, origin_id: int) -> Task | None:
                                                 Task.status == TaskStatus.OPEN))
 
 
-def ensure(case, kind: str, origin_id: int, title: str, due_on: date, assignee_id: int | None, actor=None) -> Task:
+def ensure(case, kind: str, origin_id: int, title: str, due_on: date, assignee_id: int | None,
+           actor=None) -> Task | None:
+    """The rule's open task about this thing, made or moved to its due date; none on a case that ended."""
+    from casework.cases.models import CaseStatus
+
+    if case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
+        return None
     task = _open(kind, origin_id)
     if task is None:
         return _rule_task(case, kind, origin_id, title, due_on, assignee_id, actor)

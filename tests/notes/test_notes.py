@@ -85,7 +85,8 @@ def test_a_sensitive_note_is_on_the_case_page_and_nowhere_else(office, client, a
     auth.logout()
     auth.login("admin")
     pages = ["/cases/", "/cases/?q=threats", "/cases/?q=Petrovic", "/cases/export?format=csv",
-             "/grants/", "/admin/audit", "/admin/audit.csv", "/dashboard"]
+             "/grants/", "/admin/audit", "/admin/audit.csv", "/dashboard",
+             "/my-work/", "/tasks/?view=open", f"/cases/{office.ch_case.id}/plan"]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
