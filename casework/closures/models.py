@@ -43,4 +43,4 @@ class CaseClosure(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821
+    recorded_by: Mapped[User | None] = relationship()  # noqa: F821

@@ -13,10 +13,10 @@ from casework.cases.models import CaseStatus
 from casework.extensions import db
 from casework.mywork import queries
 from casework.tasks import queries as tq
+from casework.tasks import services as task_services
 from casework.tasks.forms import CloseTaskForm
 from casework.tasks.labels import ORIGIN_LABELS, VIEW_LABELS
 from casework.tasks.models import Task
-from casework.tasks import services as task_services
 
 bp = Blueprint("mywork", __name__, url_prefix="/my-work")
 LIST_LIMIT = 200

@@ -34,10 +34,10 @@ class CaseNote(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    case: Mapped["Case"] = relationship()  # noqa: F821
-    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
-    edited_by: Mapped["User | None"] = relationship(foreign_keys=[edited_by_id])  # noqa: F821
-    revisions: Mapped[list["CaseNoteRevision"]] = relationship(
+    case: Mapped[Case] = relationship()  # noqa: F821
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])  # noqa: F821
+    edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])  # noqa: F821
+    revisions: Mapped[list[CaseNoteRevision]] = relationship(
         back_populates="note", cascade="all, delete-orphan", order_by="CaseNoteRevision.id.desc()")
 
     __mapper_args__ = {"version_id_col": version}
@@ -60,4 +60,4 @@ class CaseNoteRevision(Base):
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     note: Mapped[CaseNote] = relationship(back_populates="revisions")
-    written_by: Mapped["User | None"] = relationship(foreign_keys=[written_by_id])  # noqa: F821
+    written_by: Mapped[User | None] = relationship(foreign_keys=[written_by_id])  # noqa: F821

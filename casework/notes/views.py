@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,8 +11,8 @@ from markupsafe import Markup
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
 from casework.errors import Conflict
-from casework.extensions import db
 from casework.forms import error_status, int_or_none, save
+from casework.loading import allowed_or_403, load_or_404
 from casework.notes import services
 from casework.notes.forms import NoteForm
 from casework.notes.labels import KIND_LABELS
@@ -22,18 +22,14 @@ bp = Blueprint("notes", __name__)
 
 
 def _note_or_404(case, note_id: int) -> CaseNote:
-    note = db.session.get(CaseNote, note_id)
-    if note is None or note.case_id != case.id:
-        abort(404)
-    return note
+    return load_or_404(CaseNote, note_id, may_see=lambda note: note.case_id == case.id)
 
 
 @bp.route("/cases/<int:case_id>/notes", methods=["POST"])
 @roles_required(*CASE_ROLES)
 def add(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     form = NoteForm()
     if form.validate_on_submit():
         note, error = save(form, lambda: services.add_note(case, form.kind.data, form.noted_on.date, form.text.data,
@@ -49,8 +45,7 @@ def add(case_id: int):
 def edit(case_id: int, note_id: int):
     case = get_case_or_404(case_id, current_user)
     note = _note_or_404(case, note_id)
-    if not services.can_edit_note(current_user, note):
-        abort(403)
+    allowed_or_403(services.can_edit_note(current_user, note))
     if request.method == "GET":
         form = NoteForm(kind=note.kind.value, noted_on=note.noted_on.isoformat(), text=note.text,
                         is_sensitive=note.is_sensitive, version=note.version)

@@ -3,7 +3,7 @@ dated notes and follow-up tasks for the demo cases, through the same services as
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -37,7 +37,7 @@ NOTES = ["Home visit: the family has settled in; the children go to school.",
 
 
 def _at(day: date, hour: int = 11) -> datetime:
-    return datetime.combine(day, time(hour, 0), timezone.utc)
+    return datetime.combine(day, time(hour, 0), UTC)
 
 
 def _providers(admin):

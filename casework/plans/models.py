@@ -90,10 +90,10 @@ class ReintegrationPlan(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    case: Mapped["Case"] = relationship()  # noqa: F821
-    items: Mapped[list["PlanItem"]] = relationship(back_populates="plan", order_by="PlanItem.id",
+    case: Mapped[Case] = relationship()  # noqa: F821
+    items: Mapped[list[PlanItem]] = relationship(back_populates="plan", order_by="PlanItem.id",
                                                    cascade="all, delete-orphan")
-    versions: Mapped[list["PlanVersion"]] = relationship(back_populates="plan", order_by="PlanVersion.number")
+    versions: Mapped[list[PlanVersion]] = relationship(back_populates="plan", order_by="PlanVersion.number")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -123,7 +123,7 @@ class PlanItem(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     plan: Mapped[ReintegrationPlan] = relationship(back_populates="items")
-    person: Mapped["Person | None"] = relationship()  # noqa: F821
+    person: Mapped[Person | None] = relationship()  # noqa: F821
 
     @property
     def is_approved(self) -> bool:
@@ -147,5 +147,5 @@ class PlanVersion(Base):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     plan: Mapped[ReintegrationPlan] = relationship(back_populates="versions")
-    submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
-    approved_by: Mapped["User | None"] = relationship(foreign_keys=[approved_by_id])  # noqa: F821
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])  # noqa: F821

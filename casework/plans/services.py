@@ -18,7 +18,6 @@ from casework.db import MoneyError, to_money, utcnow
 from casework.errors import Conflict, DomainError, NotAllowed
 from casework.extensions import db
 from casework.plans import workflow
-from casework.tasks import rules
 from casework.plans.models import (
     DIMENSION_OF,
     ItemStatus,
@@ -29,6 +28,7 @@ from casework.plans.models import (
     ProviderKind,
     ReintegrationPlan,
 )
+from casework.tasks import rules
 
 ITEM_FIELDS = ("person_id", "dimension", "item_type", "goal", "baseline", "provider_kind", "estimated_cost",
                "target_date")

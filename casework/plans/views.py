@@ -13,6 +13,7 @@ from casework.cases.queries import get_case_or_404
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
+from casework.loading import allowed_or_403, found_or_404
 from casework.plans import services, workflow
 from casework.plans.forms import (
     ItemStatusForm,
@@ -33,16 +34,12 @@ LABELS = {"dimension_labels": DIMENSION_LABELS, "type_labels": TYPE_LABELS, "pro
 
 def _editable_case(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     return case
 
 
 def _item_or_404(plan, item_id: int) -> PlanItem:
-    item = next((i for i in (plan.items if plan else []) if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
+    return found_or_404(next((i for i in (plan.items if plan else []) if i.id == item_id), None))
 
 
 def _item_form(case, **values) -> PlanItemForm:
@@ -193,7 +190,7 @@ def link_grant(case_id: int, item_id: int):
 @roles_required(*CASE_ROLES)
 def submit(case_id: int):
     case = _editable_case(case_id)
-    plan = services.plan_of(case) or abort(404)
+    plan = found_or_404(services.plan_of(case))
     form = PlanActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -207,7 +204,7 @@ def submit(case_id: int):
 @roles_required(Role.SUPERVISOR)
 def decide(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    plan = services.plan_of(case) or abort(404)
+    plan = found_or_404(services.plan_of(case))
     form = PlanDecisionForm()
     if form.validate_on_submit():
         _done, error = save(form, lambda: services.decide_plan(plan, current_user, form.outcome.data,
@@ -224,8 +221,8 @@ def decide(case_id: int):
 @roles_required(*CASE_ROLES)
 def version(case_id: int, number: int):
     case = get_case_or_404(case_id, current_user)
-    plan = services.plan_of(case) or abort(404)
-    shown = services.version_of(plan, number) or abort(404)
+    plan = found_or_404(services.plan_of(case))
+    shown = found_or_404(services.version_of(plan, number))
     from decimal import Decimal
 
     items = [dict(i, estimated_cost=Decimal(i["estimated_cost"]) if i.get("estimated_cost") else None)

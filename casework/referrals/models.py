@@ -67,8 +67,8 @@ class Referral(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     provider: Mapped[ServiceProvider] = relationship()
-    consent_person: Mapped["Person | None"] = relationship()  # noqa: F821
-    plan_item: Mapped["PlanItem"] = relationship()  # noqa: F821
-    case: Mapped["Case"] = relationship()  # noqa: F821
+    consent_person: Mapped[Person | None] = relationship()  # noqa: F821
+    plan_item: Mapped[PlanItem] = relationship()  # noqa: F821
+    case: Mapped[Case] = relationship()  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}

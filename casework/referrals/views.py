@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
 from casework.extensions import db
 from casework.forms import int_or_none, save, save_and_flash
+from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.referrals import services
 from casework.referrals.forms import AnswerForm, ProviderForm, ReferralForm
 from casework.referrals.labels import PROVIDER_TYPE_LABELS, REFERRAL_STATUS_LABELS
@@ -40,10 +41,9 @@ def send(case_id: int, item_id: int):
     from casework.plans.services import plan_of
 
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     plan = plan_of(case)
-    item = next((i for i in (plan.items if plan else []) if i.id == item_id), None) or abort(404)
+    item = found_or_404(next((i for i in (plan.items if plan else []) if i.id == item_id), None))
     form = _referral_form(case, formdata=request.form)
     if form.validate_on_submit():
         provider = db.session.get(ServiceProvider, form.provider_id.data)
@@ -62,11 +62,8 @@ def send(case_id: int, item_id: int):
 @roles_required(*CASE_ROLES)
 def answer(case_id: int, referral_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
-    referral = db.session.get(Referral, referral_id)
-    if referral is None or referral.case_id != case.id:
-        abort(404)
+    allowed_or_403(can_edit_case(current_user, case))
+    referral = load_or_404(Referral, referral_id, may_see=lambda r: r.case_id == case.id)
     form = AnswerForm()
     if form.validate_on_submit():
         save_and_flash(lambda: services.answer_referral(referral, form.status.data, form.on_date.date,
@@ -118,7 +115,7 @@ def providers():
 @bp.route("/admin/providers/<int:provider_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_provider(provider_id: int):
-    provider = db.session.get(ServiceProvider, provider_id) or abort(404)
+    provider = load_or_404(ServiceProvider, provider_id)
     form = ProviderForm(obj=provider if request.method == "GET" else None)
     if request.method == "GET":
         form.provider_type.data = provider.provider_type.value

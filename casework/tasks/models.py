@@ -45,7 +45,7 @@ class Task(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
-    case: Mapped["Case"] = relationship()  # noqa: F821
-    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
+    case: Mapped[Case] = relationship()  # noqa: F821
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}

@@ -11,10 +11,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from casework.auth.models import Role, User
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
-from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
 from casework.extensions import db
 from casework.forms import int_or_none, save_and_flash
+from casework.loading import allowed_or_403, load_or_404
 from casework.tasks import queries, services
 from casework.tasks.forms import CloseTaskForm, TaskForm
 from casework.tasks.labels import ORIGIN_LABELS, STATUS_LABELS, VIEW_LABELS
@@ -60,8 +60,7 @@ def index():
 @roles_required(*CASE_ROLES)
 def add(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     form = _task_form(case, formdata=request.form)
     if form.validate_on_submit():
         save_and_flash(lambda: services.add_task(case, form.title.data, form.due_on.date,
@@ -77,10 +76,9 @@ def add(case_id: int):
 @bp.route("/tasks/<int:task_id>/close", methods=["POST"])
 @roles_required(*CASE_ROLES)
 def close(task_id: int):
-    task = db.session.get(Task, task_id) or abort(404)
+    task = load_or_404(Task, task_id)
     case = get_case_or_404(task.case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     form = CloseTaskForm()
     if form.validate_on_submit():
         save_and_flash(lambda: services.close_task(task, form.status.data, actor=current_user,
