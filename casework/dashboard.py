@@ -16,6 +16,8 @@ bp = Blueprint("dashboard", __name__)
 @public
 def root():
     if current_user.is_authenticated:
+        if current_user.role in (Role.CASEWORKER, Role.SUPERVISOR):
+            return redirect(url_for("mywork.index"))  # their landing page: their own work
         return redirect(url_for("dashboard.index"))
     return redirect(url_for("auth.login"))
 

@@ -1,7 +1,7 @@
 """Forms for managing users and programmes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -75,6 +75,9 @@ class ProgrammeForm(FlaskForm):
         choices=[("year", _l("Years")), ("half", _l("Half-years")), ("quarter", _l("Quarters")),
                  ("month", _l("Months"))],
     )
+    plan_due_days = WholeNumberField(_l("Reintegration plan due, days after arrival"),
+                                     validators=[Optional(), NumberRange(min=1, max=366)], default=30)
+    plan_item_required = BooleanField(_l("A grant must fund an item of the approved plan before it is submitted"))
 
 
 class CapForm(FlaskForm):

@@ -155,6 +155,8 @@ def _programme_values(form) -> dict:
         "small_cell_threshold": form.small_cell_threshold.data or DEFAULT_THRESHOLD,
         "release_calendar": form.release_calendar.data or [],
         "report_language": form.report_language.data or None,
+        "plan_due_days": form.plan_due_days.data,
+        "plan_item_required": form.plan_item_required.data,
     }
 
 

@@ -62,6 +62,9 @@ class PersonForm(FlaskForm, PersonFields):
 class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), validators=[DataRequired()])
     arrival_date = LooseDateField(_l("Arrival date (when arriving)"), validators=[Optional()])
+    reason = SelectField(_l("Reason for closing"), validators=[Optional()])
+    reason_text = TextAreaField(_l("Reason (needed for \"other\" and when reopening)"),
+                                validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 
 

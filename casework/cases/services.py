@@ -127,6 +127,10 @@ def register_case(programme, case_values: dict, members: list[PersonData], actor
         raise
     record("case_created", user=actor, entity=case, programme_id=programme.id,
            changes={"reference": case.reference, "members": len(case.persons)}, summary=case.reference)
+    if case.status == CaseStatus.ARRIVED:
+        from casework.tasks.rules import after_status_change
+
+        after_status_change(case, None, case.status, actor)
     return case
 
 
@@ -213,7 +217,11 @@ def allowed_transitions(case: Case) -> tuple[CaseStatus, ...]:
 
 
 def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_date: date | None = None,
-                  expected_version: int | None = None) -> None:
+                  expected_version: int | None = None, reason: str | None = None,
+                  reason_text: str | None = None) -> None:
+    """Move a case along CASE_TRANSITIONS. Closing needs a reason, reopening a text (closures)."""
+    from casework.closures.services import changes_of, closure_for
+
     _check_version(case, expected_version)
     new_status = CaseStatus(new_status)
     if new_status not in allowed_transitions(case):
@@ -222,7 +230,11 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     if new_status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
         _check_no_open_grants(case, new_status)
     old_status = case.status
+    closure = closure_for(case, old_status, new_status, reason, reason_text, actor)
     changes = {"status": [old_status.value, new_status.value]}
+    if closure is not None:
+        changes.update(changes_of(closure))
+        db.session.add(closure)
     if new_status == CaseStatus.ARRIVED and old_status in NOT_RETURNED:
         if arrival_date is None:
             raise DomainError(_("Enter the arrival date."), "arrival_date")
@@ -237,6 +249,9 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     db.session.flush()
     record("case_status_changed", user=actor, entity=case, programme_id=case.programme_id,
            changes=changes, summary=case.reference)
+    from casework.tasks.rules import after_status_change
+
+    after_status_change(case, old_status, new_status, actor)
 
 
 def _check_no_open_grants(case: Case, new_status: CaseStatus) -> None:

@@ -35,6 +35,8 @@ from casework.cases.queries import (
     get_person_or_404,
     municipalities,
 )
+from casework.closures.labels import REASON_LABELS
+from casework.closures.services import latest_closure
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
@@ -163,9 +165,10 @@ def _history(case):
 @roles_required(*CASE_ROLES)
 def detail(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    status_form = StatusForm(version=case.version)
-    status_form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.allowed_transitions(case)]
+    status_form = _status_form(case, version=case.version)
     page = render_template("cases/detail.html", case=case, history=_history(case), status_form=status_form,
+                           closure=latest_closure(case) if case.status == CaseStatus.CLOSED else None,
+                           reason_labels=REASON_LABELS,
                            status_labels=STATUS_LABELS, can_edit=can_edit_case(current_user, case),
                            extra_sections=case_page_sections(case))
     # Recorded after rendering: committing first would expire and reload everything shown.
@@ -215,8 +218,7 @@ def edit(case_id: int):
 @roles_required(*CASE_ROLES)
 def change_status(case_id: int):
     case = _editable_case(case_id)
-    form = StatusForm()
-    form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.allowed_transitions(case)]
+    form = _status_form(case)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -224,9 +226,17 @@ def change_status(case_id: int):
         return redirect(url_for("cases.detail", case_id=case.id))
     save_and_flash(lambda: services.change_status(case, form.status.data, actor=current_user,
                                                   arrival_date=form.arrival_date.date,
-                                                  expected_version=int_or_none(form.version.data)),
+                                                  expected_version=int_or_none(form.version.data),
+                                                  reason=form.reason.data or None, reason_text=form.reason_text.data),
                    _("Status changed to %(s)s.", s=STATUS_LABELS[CaseStatus(form.status.data)]))
     return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _status_form(case, **values) -> StatusForm:
+    form = StatusForm(**values)
+    form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.allowed_transitions(case)]
+    form.reason.choices = [("", _("(choose when closing)"))] + [(r.value, label) for r, label in REASON_LABELS.items()]
+    return form
 
 
 def _case_data(form) -> dict:

@@ -189,7 +189,7 @@ def _close(to_close: list) -> None:
     at the demo's end (the rule of casework.cases.services.change_status): they stay in monitoring."""
     for case, caseworker in to_close:
         try:
-            change_status(case, CaseStatus.CLOSED, actor=caseworker)
+            change_status(case, CaseStatus.CLOSED, actor=caseworker, reason="support_ended")
         except DomainError:
             continue
 

@@ -46,6 +46,19 @@ GRANT_COLUMNS = ["id", "case_id", "person_id", "category", "plan", "requested_am
                  "decided_on", "legacy_reference", "created_at", "updated_at", "version"]
 DECISION_COLUMNS = ["grant_id", "step", "outcome", "amount", "reason", "decided_at", "authority_reference"]
 DISBURSEMENT_COLUMNS = ["grant_id", "paid_on", "amount", "mode", "receipt_reference", "recorded_at"]
+PLAN_COLUMNS = ["id", "case_id", "status", "number", "approved_number", "submitted_at", "approved_at", "created_at",
+                "updated_at", "version"]
+ITEM_COLUMNS = ["id", "plan_id", "person_id", "dimension", "item_type", "goal", "baseline", "provider_kind",
+                "estimated_cost", "target_date", "status", "drop_reason", "approved_number", "created_at",
+                "updated_at"]
+NOTE_COLUMNS = ["case_id", "kind", "noted_on", "text", "is_sensitive", "created_at", "updated_at", "version"]
+TASK_COLUMNS = ["case_id", "title", "due_on", "status", "origin_kind", "origin_id", "created_at", "version"]
+REFERRAL_COLUMNS = ["plan_item_id", "case_id", "provider_id", "status", "consent_person_id", "consent_on", "sent_on",
+                    "answered_on", "feedback", "created_at", "updated_at", "version"]
+ITEM_TYPES = [("economic", "micro_business"), ("economic", "job_placement"), ("social", "housing"),
+              ("social", "education"), ("immediate", "basic_needs"), ("psychosocial", "psychosocial_family")]
+SYN_PROVIDERS = [("Synthetic social work centre", "public"), ("Synthetic employment service", "public"),
+                 ("Synthetic support NGO", "ngo")]
 CHUNK = 20_000
 
 
@@ -73,16 +86,20 @@ def synthesize(cases: int, seed: int = 1, progress=None) -> dict:
         raise DomainError(f"synthetic data is present already ({already:,} cases); use an empty database")
     db.session.commit()
     rng = random.Random(seed)
+    providers = _providers()
     conn = db.session.connection()
-    ids = {t: next_id(conn, t) for t in ("cases", "persons", "grants")}
+    ids = {t: next_id(conn, t) for t in ("cases", "persons", "grants", "reintegration_plans", "plan_items")}
+    ids["providers"] = providers
     counters: dict[tuple[str, int], int] = {}
-    totals = {"cases": 0, "persons": 0, "grants": 0, "decisions": 0, "disbursements": 0}
+    totals = {"cases": 0, "persons": 0, "grants": 0, "decisions": 0, "disbursements": 0, "plans": 0,
+              "plan items": 0, "notes": 0, "tasks": 0, "referrals": 0}
     weights = [share for _p, share in programmes]
     now = datetime.now(timezone.utc)
     done = 0
     while done < cases:
         n = min(CHUNK, cases - done)
-        rows = {"cases": [], "persons": [], "vulns": [], "grants": [], "decisions": [], "disbursements": []}
+        rows = {"cases": [], "persons": [], "vulns": [], "grants": [], "decisions": [], "disbursements": [],
+                "plans": [], "items": [], "notes": [], "tasks": [], "referrals": []}
         for programme, _share in rng.choices(programmes, weights=weights, k=n):
             _one_case(rng, programme, ids, counters, rows, now)
         conn = db.session.connection()
@@ -92,15 +109,23 @@ def synthesize(cases: int, seed: int = 1, progress=None) -> dict:
         bulk_insert(conn, "grants", GRANT_COLUMNS, rows["grants"])
         bulk_insert(conn, "grant_decisions", DECISION_COLUMNS, rows["decisions"])
         bulk_insert(conn, "disbursements", DISBURSEMENT_COLUMNS, rows["disbursements"])
+        bulk_insert(conn, "reintegration_plans", PLAN_COLUMNS, rows["plans"])
+        bulk_insert(conn, "plan_items", ITEM_COLUMNS, rows["items"])
+        bulk_insert(conn, "case_notes", NOTE_COLUMNS, rows["notes"])
+        bulk_insert(conn, "tasks", TASK_COLUMNS, rows["tasks"])
+        bulk_insert(conn, "referrals", REFERRAL_COLUMNS, rows["referrals"])
         db.session.commit()
         for key, name in (("cases", "cases"), ("persons", "persons"), ("grants", "grants"),
-                          ("decisions", "decisions"), ("disbursements", "disbursements")):
+                          ("decisions", "decisions"), ("disbursements", "disbursements"), ("plans", "plans"),
+                          ("items", "plan items"), ("notes", "notes"), ("tasks", "tasks"),
+                          ("referrals", "referrals")):
             totals[name] += len(rows[key])
         done += n
         if progress:
             progress.advance(n)
     conn = db.session.connection()
-    for table in ("cases", "persons", "grants", "grant_decisions", "disbursements"):
+    for table in ("cases", "persons", "grants", "grant_decisions", "disbursements", "reintegration_plans",
+                  "plan_items", "case_notes", "tasks", "referrals"):
         reset_sequence(conn, table)
     db.session.commit()
     return totals
@@ -158,10 +183,61 @@ def _one_case(rng, programme, ids, counters, rows, now) -> None:
             rows["vulns"].append((person_id, "older_person"))
         elif rng.random() < 0.06:
             rows["vulns"].append((person_id, rng.choice(["medical", "disability", "trafficking_victim"])))
-    if arrival is None or rng.random() > 0.6:
+    if arrival is None:
+        return
+    _one_plan(rng, case_id, principal_id, arrival, status, ids, rows, created)
+    if rng.random() > 0.6:
         return
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
         _one_grant(rng, programme, case_id, principal_id, arrival, ids, rows, now, size)
+
+
+def _one_plan(rng, case_id, principal_id, arrival, status, ids, rows, created) -> None:
+    """A plan (approved for most cases), its items, a referral or none, notes and the open tasks."""
+    due = arrival + timedelta(days=30)
+    if status == "arrived" and rng.random() < 0.5:
+        rows["tasks"].append((case_id, "Write the reintegration plan", due, "open", "plan_due", case_id, created, 1))
+        return
+    plan_id = ids["reintegration_plans"]
+    ids["reintegration_plans"] += 1
+    approved_at = datetime.combine(arrival + timedelta(days=rng.randint(10, 40)), time(11), tzinfo=timezone.utc)
+    rows["plans"].append((plan_id, case_id, "approved", 1, 1, approved_at - timedelta(days=3), approved_at, created,
+                          approved_at, 1))
+    for _ in range(rng.randint(1, 3)):
+        item_id = ids["plan_items"]
+        ids["plan_items"] += 1
+        dimension, item_type = rng.choice(ITEM_TYPES)
+        referral = item_type in ("job_placement", "psychosocial_family")
+        target = approved_at.date() + timedelta(days=rng.randint(30, 240))
+        item_status = "done" if status == "closed" else rng.choice(["planned", "in_progress", "done"])
+        rows["items"].append((item_id, plan_id, None, dimension, item_type, "Synthetic plan item", "",
+                              "referral" if referral else "office", rng.randrange(100, 3000) * 100, target,
+                              item_status, "", 1, approved_at, approved_at))
+        if item_status != "done":
+            rows["tasks"].append((case_id, "Plan item due: Synthetic plan item", target, "open", "plan_item", item_id,
+                                  approved_at, 1))
+        if referral:
+            sent = approved_at.date() + timedelta(days=rng.randint(1, 20))
+            answered = sent + timedelta(days=rng.randint(2, 30)) if rng.random() < 0.8 else None
+            rows["referrals"].append((item_id, case_id, rng.choice(ids["providers"]),
+                                      rng.choice(["accepted", "refused", "done"]) if answered else "sent",
+                                      principal_id, sent, sent, answered, "", approved_at, approved_at, 1))
+    for k in range(rng.randint(0, 2)):
+        day = approved_at.date() + timedelta(days=30 * (k + 1))
+        rows["notes"].append((case_id, rng.choice(["visit", "phone_call", "office_meeting"]), day,
+                              "Synthetic follow-up note.", False, created, created, 1))
+
+
+def _providers() -> list[int]:
+    from casework.referrals.models import ServiceProvider
+    from casework.referrals.services import create_provider
+
+    have = {p.name: p.id for p in db.session.scalars(select(ServiceProvider).where(
+        ServiceProvider.name.like("Synthetic %")))}
+    for name, kind in SYN_PROVIDERS:
+        if name not in have:
+            have[name] = create_provider({"name": name, "provider_type": kind, "services": "Synthetic services"}).id
+    return list(have.values())
 
 
 def _one_grant(rng, programme, case_id, person_id, arrival, ids, rows, now, size) -> None:

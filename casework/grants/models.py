@@ -77,6 +77,8 @@ class Grant(Base):
     approved_amount: Mapped[Decimal | None] = mapped_column(Money)
     decided_on: Mapped[date | None] = mapped_column(Date)
     legacy_reference: Mapped[str | None] = mapped_column(String(60))
+    # The item of the case's approved reintegration plan that this grant funds.
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_items.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

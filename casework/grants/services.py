@@ -166,10 +166,16 @@ def submit_grant(grant: Grant, actor=None, expected_version: int | None = None, 
     if actor is not None and not workflow.role_may("submit", actor.role):
         raise NotAllowed(_("Only caseworkers, supervisors and administrators submit grants."))
     _check_version(grant, expected_version)
+    from casework.plans.services import check_grant_may_be_submitted
+
+    check_grant_may_be_submitted(grant)
     at = at or utcnow()
     _move(grant, S.DRAFT, S.SUBMITTED, submitted_by_id=actor.id if actor else None, submitted_at=at)
     _dated(record("grant_submitted", user=actor, entity=grant, programme_id=grant.case.programme_id,
                   summary=money(grant.requested_amount, _programme(grant).currency)), at)
+    from casework.tasks.rules import close_origin_tasks
+
+    close_origin_tasks("grant_sent_back", grant.id, actor)
 
 
 def cancel_grant(grant: Grant, reason: str, actor=None, expected_version: int | None = None) -> None:
@@ -417,6 +423,10 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
                            "decided_amount": decided_amount, "authority_reference": authority_reference,
                            "authority_letter_date": authority_letter_date, "reason": reason}), at)
     db.session.refresh(grant, ["decisions"])
+    if outcome == DecisionOutcome.SENT_BACK:
+        from casework.tasks.rules import grant_sent_back
+
+        grant_sent_back(grant, actor)
     return decision
 
 
@@ -471,6 +481,9 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     fully_paid = paid + amount == grant.approved_amount
     new_status = workflow.target("disburse", fully_paid=fully_paid)
     _move(grant, expected_status, new_status)
+    from casework.tasks.rules import after_disbursement
+
+    after_disbursement(grant, paid_on, fully_paid, actor)
     _dated(record("disbursement_recorded", user=actor, entity=grant, programme_id=grant.case.programme_id,
                   summary=f"{money(amount, cur)} {mode.value.replace('_', ' ')} {paid_on.isoformat()} "
                           f"{payment.receipt_reference}".strip(),

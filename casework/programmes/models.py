@@ -5,7 +5,7 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import user_programmes
@@ -38,6 +38,7 @@ class Programme(Base):
         CheckConstraint(f"small_cell_threshold >= {MINIMUM_THRESHOLD}", name="small_cell_threshold_at_least_3"),
         CheckConstraint("report_language IS NULL OR report_language IN ('en', 'sr_Latn', 'sr_Cyrl')",
                         name="report_language_supported"),
+        CheckConstraint("plan_due_days BETWEEN 1 AND 366", name="plan_due_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,10 @@ class Programme(Base):
     release_calendar: Mapped[str] = mapped_column(String(40), default="year", server_default="year")
     # The language of its donor reports, whoever views or exports them; None = the reader's.
     report_language: Mapped[str | None] = mapped_column(String(8))
+    # The reintegration plan is due this many days after arrival (IOM: about one month).
+    plan_due_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # When set, a grant is submitted only once it funds an item of the approved plan.
+    plan_item_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
     caps: Mapped[list[ProgrammeCap]] = relationship(

@@ -91,6 +91,13 @@ def _check(values: dict) -> dict:
                                 "below it.", low=MINIMUM_THRESHOLD), "small_cell_threshold")
     if "release_calendar" in out:
         out["release_calendar"] = release_calendar_text(out["release_calendar"])
+    if "plan_due_days" in out:
+        if out["plan_due_days"] is None:
+            out["plan_due_days"] = 30
+        if not (1 <= out["plan_due_days"] <= 366):
+            raise DomainError(_("The plan is due 1 to 366 days after arrival."), "plan_due_days")
+    if "plan_item_required" in out:
+        out["plan_item_required"] = bool(out["plan_item_required"])
     return out
 
 
@@ -109,8 +116,8 @@ def release_calendar_text(units) -> str:
 def create_programme(code: str, name: str, donor_name: str, currency: str, start_date: date, *,
                      end_date: date | None = None, decision_authority="office", budget=None,
                      small_cell_threshold: int = DEFAULT_THRESHOLD, release_calendar="year",
-                     report_language: str | None = None,
-                     actor=None) -> Programme:
+                     report_language: str | None = None, plan_due_days: int | None = 30,
+                     plan_item_required: bool = False, actor=None) -> Programme:
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
         raise DomainError(_("A code is 2 to 20 capital letters, digits or dashes, e.g. AVR-CH."), "code")
@@ -121,7 +128,8 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
     values = _check({"name": name, "currency": currency, "budget": budget, "start_date": start_date,
                      "end_date": end_date, "decision_authority": decision_authority,
                      "small_cell_threshold": small_cell_threshold, "release_calendar": release_calendar,
-                     "report_language": report_language})
+                     "report_language": report_language, "plan_due_days": plan_due_days,
+                     "plan_item_required": plan_item_required})
     programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
     db.session.add(programme)
     db.session.flush()

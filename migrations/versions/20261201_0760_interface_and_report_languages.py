@@ -1,7 +1,7 @@
 """The user's interface language and each programme's donor-report language.
 
 Revision ID: 0760
-Revises: 0721
+Revises: 0754
 Create Date: 2026-12-01 16:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0760'
-down_revision = '0721'
+down_revision = '0754'
 branch_labels = None
 depends_on = None
 

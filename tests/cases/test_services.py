@@ -77,7 +77,8 @@ def test_every_status_transition(office, old, new):
     db.session.commit()
     allowed = new in services.CASE_TRANSITIONS[old]
     if allowed:
-        services.change_status(case, new, arrival_date=date(2011, 1, 1))
+        services.change_status(case, new, arrival_date=date(2011, 1, 1), reason="support_ended",
+                               reason_text="Reopened for a follow-up visit")
         db.session.commit()
         assert case.status == new
         assert (case.arrival_date is None) == (new in services.NOT_RETURNED)

@@ -69,6 +69,14 @@ def _url(app, rule, office):
         "grant_id": _draft_grant(case).id,
         "payment_id": 1,
         "fmt": "csv",
+        "note_id": 1,
+        "item_id": 1,
+        "referral_id": 1,
+        "task_id": 1,
+        "status": "arrived",
+        "name": "referrals",
+        "provider_id": 1,
+        "number": 1,
         "filename": "casework.css",
     }
     with app.test_request_context():

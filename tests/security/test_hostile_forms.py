@@ -25,7 +25,9 @@ from tests.security.test_hostile_input import FUZZ, VALUE, _logged_in
 NOT_FUZZED = {"auth.logout", "auth.login"}
 # Tables whose rows a refused form must leave untouched (the audit trail may record the refusal).
 DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
-                 "users", "programmes", "programme_caps", "import_batches", "submitted_reports")
+                 "users", "programmes", "programme_caps", "import_batches", "submitted_reports", "case_notes",
+                 "case_note_revisions", "case_closures", "reintegration_plans", "plan_items", "plan_versions",
+                 "service_providers", "referrals", "tasks")
 
 
 class _Forms(HTMLParser):
@@ -50,8 +52,41 @@ class _Forms(HTMLParser):
             self._current = None
 
 
+def _day_pages(office) -> tuple[list[str], list[str]]:
+    """A draft plan with a referral, a submitted one and an approved one with a grant to link; a note, a
+    task and a provider: the pages holding the plan, note, task, referral and provider forms."""
+    from datetime import date
+
+    from casework.notes.services import add_note
+    from casework.plans import services as plans
+    from casework.referrals.services import create_provider, send_referral
+    from casework.tasks.services import add_task
+    from tests import factories
+    from tests.grants.helpers import proposed
+    from tests.plans.helpers import approved, written
+
+    provider = create_provider({"name": "Centre", "provider_type": "public", "services": "Counselling"},
+                               actor=office.admin)
+    draft = written(office.ch_case, office.caseworker)
+    send_referral(draft.items[1], provider, consent=True, consent_on=date(2011, 2, 1),
+                  consent_person_id=office.ch_case.principal.id, actor=office.caseworker)
+    note = add_note(office.ch_case, "visit", date(2011, 2, 1), "Visited.", actor=office.caseworker)
+    add_task(office.ch_case, "Call", date(2011, 3, 1), office.caseworker.id, actor=office.caseworker)
+    submitted = written(office.uk_case, office.caseworker_uk)
+    plans.submit_plan(submitted, actor=office.caseworker_uk)
+    third = factories.case(office.ch, actor=office.caseworker)
+    plan = approved(office, case=third)
+    proposed(office, case=third)
+    db.session.commit()
+    supervisor = [f"/cases/{office.ch_case.id}/plan", f"/cases/{office.uk_case.id}/plan", f"/cases/{third.id}/plan",
+                  f"/cases/{office.ch_case.id}/notes/{note.id}/edit",
+                  f"/cases/{third.id}/plan/items/{plan.items[0].id}/edit", "/tasks/", "/my-work/"]
+    return supervisor, ["/admin/providers", f"/admin/providers/{provider.id}"]
+
+
 def _source_pages(office, grants) -> list[tuple[str, str]]:
     """(who looks, page) for every page that holds a form."""
+    day_supervisor, day_admin = _day_pages(office)
     case, person = office.ch_case, office.ch_case.persons[0]
     draft, sent, approved = grants
     supervisor = [f"/cases/{case.id}", f"/cases/{case.id}/edit", f"/cases/{case.id}/persons/new",
@@ -60,7 +95,8 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
                   f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",
                   "/reports/?programme=VARRP-UK&period=2010", "/imports/"]
     admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
-             "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit"]
+             "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit"] + day_admin
+    supervisor += day_supervisor
     return [("supervisor", page) for page in supervisor] + [("admin", page) for page in admin]
 
 

@@ -1,0 +1,54 @@
+"""The statements behind My work. Each section is one statement for its count and one for its
+first rows, so the page runs the same number of statements whatever the caseload."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from casework.auth.permissions import programmes_for
+from casework.cases.models import Case
+from casework.extensions import db
+from casework.tasks import queries as tq
+
+SHOWN = 10
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def cases_by_status(user) -> dict:
+    stmt = (select(Case.status, func.count()).where(tq.case_scope(user), Case.status.in_(tq.OPEN_CASE))
+            .group_by(Case.status))
+    return dict(db.session.execute(stmt).all())
+
+
+def cases_stmt(user, status):
+    return select(Case).where(tq.case_scope(user), Case.status == status).order_by(Case.arrival_date.desc(), Case.id)
+
+
+def plan_overdue_stmt(user, day: date):
+    programmes = programmes_for(user)
+    return (select(Case).where(tq.case_scope(user), tq.plan_overdue_condition(programmes, day))
+            .order_by(Case.arrival_date, Case.id))
+
+
+def sent_back_stmt(user):
+    from casework.grants.models import Grant
+
+    return (select(Grant).join(Case, Case.id == Grant.case_id).options(contains_eager(Grant.case))
+            .where(tq.case_scope(user), tq.sent_back_condition(user)).order_by(Grant.updated_at.desc(), Grant.id))
+
+
+def referrals_awaiting_stmt(user):
+    from casework.referrals.models import Referral, ReferralStatus
+
+    return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
+            .where(tq.case_scope(user), Referral.status == ReferralStatus.SENT)
+            .order_by(Referral.sent_on, Referral.id))
+
+
+def section(stmt, limit: int = SHOWN) -> tuple[int, list]:
+    return _count(stmt), list(db.session.scalars(stmt.limit(limit)).unique())

@@ -1,0 +1,91 @@
+"""My work: the landing page of caseworkers and supervisors, and the lists behind its counts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager, selectinload
+
+from casework.auth.models import Role
+from casework.auth.permissions import CASE_ROLES, roles_required
+from casework.cases.forms import STATUS_LABELS
+from casework.cases.models import CaseStatus
+from casework.extensions import db
+from casework.mywork import queries
+from casework.tasks import queries as tq
+from casework.tasks import services as task_services
+from casework.tasks.forms import CloseTaskForm
+from casework.tasks.labels import ORIGIN_LABELS, VIEW_LABELS
+from casework.tasks.models import Task
+
+bp = Blueprint("mywork", __name__, url_prefix="/my-work")
+LIST_LIMIT = 200
+SECTION_TITLES = {
+    "plans-overdue": _l("Cases without an approved plan past the deadline"),
+    "sent-back": _l("Grants sent back"),
+    "referrals": _l("Referrals awaiting an answer"),
+}
+
+
+def _tasks(view: str, day):
+    stmt = (tq.tasks_stmt(current_user, view, day)
+            .options(contains_eager(Task.case), selectinload(Task.assignee)).limit(queries.SHOWN))
+    return db.session.scalars(stmt).unique().all()
+
+
+@bp.route("/")
+@roles_required(*CASE_ROLES)
+def index():
+    day = task_services.today()
+    user = current_user
+    context = {
+        "team": tq.sees_team(user),
+        "cases_by_status": queries.cases_by_status(user),
+        "task_counts": tq.task_counts(user, day),
+        "overdue_tasks": _tasks("overdue", day),
+        "soon_tasks": _tasks("soon", day),
+        "plans_overdue": queries.section(queries.plan_overdue_stmt(user, day)),
+        "sent_back": queries.section(queries.sent_back_stmt(user)),
+        "referrals": queries.section(queries.referrals_awaiting_stmt(user)),
+    }
+    if user.role == Role.SUPERVISOR:
+        from casework.grants.services import QUEUE_COUNT_CAP, queue_count
+        from casework.plans.services import plans_awaiting
+
+        context["queue_count"], context["queue_cap"] = queue_count(user), QUEUE_COUNT_CAP
+        context["plans_awaiting"] = queries._count(plans_awaiting(user, limit=None))
+    return render_template("mywork/index.html", today=day, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS,
+                           view_labels=VIEW_LABELS, close_form=CloseTaskForm(formdata=None),
+                           section_titles=SECTION_TITLES, open_statuses=[s for s in tq.OPEN_CASE], **context)
+
+
+@bp.route("/cases/<status>")
+@roles_required(*CASE_ROLES)
+def cases(status: str):
+    try:
+        status = CaseStatus(status)
+    except ValueError:
+        abort(404)
+    rows = db.session.scalars(queries.cases_stmt(current_user, status).limit(LIST_LIMIT)).all()
+    return render_template("mywork/list.html", kind="cases", title=STATUS_LABELS[status], rows=rows,
+                           limit=LIST_LIMIT, team=tq.sees_team(current_user))
+
+
+@bp.route("/<any('plans-overdue', 'sent-back', 'referrals'):name>")
+@roles_required(*CASE_ROLES)
+def section(name: str):
+    stmt = {"plans-overdue": lambda: queries.plan_overdue_stmt(current_user, task_services.today()),
+            "sent-back": lambda: queries.sent_back_stmt(current_user),
+            "referrals": lambda: queries.referrals_awaiting_stmt(current_user)}[name]()
+    if name == "referrals":
+        from casework.referrals.models import Referral
+
+        stmt = stmt.options(selectinload(Referral.provider))
+    rows = db.session.scalars(stmt.limit(LIST_LIMIT)).unique().all()
+    return render_template("mywork/list.html", kind=name, title=SECTION_TITLES[name], rows=rows, limit=LIST_LIMIT,
+                           team=tq.sees_team(current_user))
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.extensions["nav"].insert(0, ("mywork.index", _l("My work"), CASE_ROLES))

@@ -1,0 +1,1 @@
+"""Service providers kept by the administrator, and referrals of plan items to them."""

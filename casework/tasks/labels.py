@@ -1,0 +1,18 @@
+"""Words on screen for tasks."""
+from flask_babel import lazy_gettext as _l
+
+from casework.tasks.models import TaskStatus
+
+STATUS_LABELS = {TaskStatus.OPEN: _l("Open"), TaskStatus.DONE: _l("Done"), TaskStatus.CANCELLED: _l("Cancelled")}
+ORIGIN_LABELS = {
+    "manual": _l("Added by hand"),
+    "plan_due": _l("Plan due after arrival"),
+    "plan_item": _l("Plan item's target date"),
+    "grant_sent_back": _l("Grant sent back"),
+    "tranche_review": _l("Review before the next tranche"),
+}
+PLAN_DUE_TITLE = _l("Write the reintegration plan")
+PLAN_ITEM_TITLE = _l("Plan item due: %(goal)s")
+GRANT_SENT_BACK_TITLE = _l("Revise grant %(id)s, sent back")
+TRANCHE_TITLE = _l("Review grant %(id)s before its next tranche")
+VIEW_LABELS = {"overdue": _l("Overdue"), "soon": _l("Due within 7 days"), "open": _l("Open"), "done": _l("Done")}

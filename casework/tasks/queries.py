@@ -1,0 +1,86 @@
+"""Which tasks, cases, grants and referrals a user's work lists hold: one statement per list."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, false, func, or_, select, true
+
+from casework.auth.models import Role
+from casework.cases.models import Case, CaseStatus
+from casework.tasks.models import Task, TaskStatus
+from casework.tasks.services import SOON_DAYS
+
+ACTIVE = (CaseStatus.ARRIVED, CaseStatus.REINTEGRATION, CaseStatus.MONITORING)
+OPEN_CASE = (CaseStatus.REFERRED, CaseStatus.ARRIVED, CaseStatus.REINTEGRATION, CaseStatus.MONITORING)
+
+
+def sees_team(user) -> bool:
+    return user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def case_scope(user):
+    """A caseworker's own cases; a supervisor's team: every case of their programmes."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.SUPERVISOR:
+        ids = [p.id for p in user.programmes]
+        return Case.programme_id.in_(ids or [-1])
+    if user.role == Role.CASEWORKER:
+        return and_(Case.caseworker_id == user.id, Case.programme_id.in_([p.id for p in user.programmes] or [-1]))
+    return false()
+
+
+def task_scope(user):
+    """A caseworker's tasks are those assigned to them; a supervisor sees the team's."""
+    if sees_team(user):
+        return case_scope(user)
+    ids = [p.id for p in user.programmes]
+    return and_(Task.assignee_id == user.id, Case.programme_id.in_(ids or [-1]))
+
+
+def task_condition(view: str, day: date):
+    open_ = Task.status == TaskStatus.OPEN
+    return {
+        "overdue": and_(open_, Task.due_on < day),
+        "soon": and_(open_, Task.due_on.between(day, day + timedelta(days=SOON_DAYS))),
+        "open": open_,
+        "done": Task.status != TaskStatus.OPEN,
+    }[view]
+
+
+def tasks_stmt(user, view: str, day: date):
+    stmt = (select(Task).join(Case, Case.id == Task.case_id).where(task_scope(user), task_condition(view, day)))
+    order = (Task.closed_at.desc(),) if view == "done" else (Task.due_on, Task.id)
+    return stmt.order_by(*order)
+
+
+def task_counts(user, day: date) -> dict:
+    """{"overdue": n, "soon": n} in one statement."""
+    from casework.extensions import db
+
+    soon_end = day + timedelta(days=SOON_DAYS)
+    stmt = (select(func.count().filter(Task.due_on < day), func.count().filter(Task.due_on.between(day, soon_end)))
+           .select_from(Task).join(Case, Case.id == Task.case_id)
+           .where(task_scope(user), Task.status == TaskStatus.OPEN))
+    overdue, soon = db.session.execute(stmt).one()
+    return {"overdue": overdue, "soon": soon}
+
+
+def plan_overdue_condition(programmes, day: date):
+    """Active cases past their programme's plan deadline with no approved plan."""
+    from casework.plans.models import ReintegrationPlan
+
+    approved = (select(ReintegrationPlan.id).where(ReintegrationPlan.case_id == Case.id,
+                                                   ReintegrationPlan.approved_number.is_not(None)).exists())
+    deadlines = [and_(Case.programme_id == p.id, Case.arrival_date < day - timedelta(days=p.plan_due_days))
+                 for p in programmes]
+    return and_(Case.status.in_(ACTIVE), or_(*deadlines) if deadlines else false(), ~approved)
+
+
+def sent_back_condition(user):
+    from casework.grants.models import DecisionOutcome, Grant, GrantDecision, GrantStatus
+
+    sent_back = (select(GrantDecision.id).where(GrantDecision.grant_id == Grant.id,
+                                                GrantDecision.outcome == DecisionOutcome.SENT_BACK).exists())
+    mine = true() if sees_team(user) else Grant.created_by_id == user.id
+    return and_(Grant.status == GrantStatus.DRAFT, sent_back, mine)

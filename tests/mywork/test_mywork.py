@@ -1,0 +1,102 @@
+"""My work: a caseworker's own work, a supervisor's team's, every count linked, constant statements."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import event
+
+from casework.extensions import db
+from casework.grants import services as grant_services
+from casework.plans import services as plan_services
+from casework.referrals import services as referral_services
+from casework.tasks import services as task_services
+from tests.grants.helpers import submitted
+from tests.plans.helpers import written
+
+
+def _caseload(office, factory, n: int):
+    """n more cases of the caseworker's, each with a task, a referral, a grant sent back; half past the plan
+    deadline."""
+    provider = referral_services.create_provider({"name": f"Centre {n}", "provider_type": "public",
+                                                  "services": "Counselling"}, actor=office.admin)
+    for i in range(n):
+        arrival = date.today() - timedelta(days=10 if i % 2 else 90)
+        case = factory.case(office.ch, arrival=arrival, actor=office.caseworker)
+        case.caseworker_id = office.caseworker.id
+        task_services.add_task(case, f"Call family {i}", date.today() - timedelta(days=1), office.caseworker.id)
+        plan = written(case, office.caseworker)
+        referral_services.send_referral(plan.items[1], provider, consent=True, consent_on=date.today(),
+                                        consent_person_id=case.principal.id, actor=office.caseworker)
+        grant = submitted(office, case=case)
+        grant_services.decide(grant, office.supervisor, "sent_back", reason="Add a quote")
+    db.session.commit()
+
+
+def _statements(client, url):
+    count = [0]
+
+    def counter(*args):
+        count[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    return count[0]
+
+
+def test_the_caseworker_lands_on_their_work_and_every_count_links_to_its_list(office, factory, client, auth):
+    _caseload(office, factory, 2)
+    auth.login("caseworker")
+    assert client.get("/").headers["Location"].endswith("/my-work/")
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert "Call family 0" in page and "Overdue" in page
+    links = dict((href, int(n)) for href, n in re.findall(r'<a href="([^"]+)"><strong>(\d+)</strong>', page))
+    assert links["/tasks/?view=overdue"] == 4  # two by hand, two plan items past their target date
+    assert links["/my-work/plans-overdue"] == 1 and links["/my-work/sent-back"] == 2
+    assert links["/my-work/referrals"] == 2 and links["/my-work/cases/arrived"] == 2
+    assert page.count("Call family") == 2
+    for href, n in links.items():
+        listed = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+        main = listed.split("<main", 1)[1]
+        rows = main.count('<li class="task') if href.startswith("/tasks/") else main.count("<li><a href")
+        assert rows == n, href
+
+
+def test_a_caseworker_sees_only_their_own_cases(office, factory, client, auth):
+    _caseload(office, factory, 1)
+    other = factory.user("other", "caseworker", [office.ch])
+    db.session.commit()
+    auth.login("other")
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert "Call family 0" not in page and '<strong>0</strong> overdue tasks' in page
+    assert other.id
+
+
+def test_the_supervisor_sees_the_team_the_queue_and_plans_awaiting_approval(office, factory, client, auth):
+    _caseload(office, factory, 2)
+    plan = written(office.ch_case, office.caseworker)
+    plan_services.submit_plan(plan, actor=office.caseworker)
+    submitted(office)
+    db.session.commit()
+    auth.login("supervisor2")
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert "my team" in page and "Call family 1" in page
+    assert re.search(r'href="/plans/awaiting"><strong>1</strong>', page)
+    assert re.search(r'href="/grants/queue"><strong>1</strong>', page)
+
+
+def test_my_work_runs_the_same_number_of_statements_whatever_the_caseload(office, factory, client, auth):
+    _caseload(office, factory, 2)
+    auth.login("caseworker")
+    small = _statements(client, "/my-work/")
+    _caseload(office, factory, 12)
+    large = _statements(client, "/my-work/")
+    assert small == large
+    auth.logout()
+    auth.login("supervisor")
+    small_team = _statements(client, "/my-work/")
+    _caseload(office, factory, 3)
+    assert _statements(client, "/my-work/") == small_team
