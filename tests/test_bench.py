@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from casework.bench.runner import main
+from tools.bench.runner import main
+from tools.search_bench import measure_search
 
 
 def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, capsys):
@@ -28,3 +29,9 @@ def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, ca
     assert "case_list_vs_trivial" in capsys.readouterr().out
     # The synthetic database is built once and reused.
     assert main(args) == 0
+
+
+def test_search_bench_gives_the_figures_on_a_small_database(app, office):
+    figures = measure_search(app, runs=1)
+    assert figures["persons"] == 3
+    assert figures["search_p95_ms"] > 0 and figures["search_vs_trivial"] > 0

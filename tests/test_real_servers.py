@@ -22,8 +22,8 @@ from sqlalchemy import func, select, text
 
 from casework.extensions import db
 from tests.cases.test_views import member, register_form
-from casework.http_client import Server, Visitor
 from tests.conftest import OWN_DATABASE_KINDS, PASSWORD, make_app, own_database
+from tools.http_client import Server, Visitor
 
 RACERS = 50
 TRIALS = 20

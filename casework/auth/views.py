@@ -1,7 +1,6 @@
-"""Logging in and out."""
-from urllib.parse import urlsplit
-
+"""Logging in and out, and the user's own account page."""
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -57,6 +56,13 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account")
+@login_required_any
+def account():
+    """Who the user is logged in as: name, role, programmes and last login."""
+    return render_template("auth/account.html", user=current_user)
 
 
 def init_app(app):

@@ -10,13 +10,12 @@ import random
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime
 
-from flask import render_template_string
 from sqlalchemy import func, select, text
 
-from casework.bench import NotAvailable, measurement
-from casework.bench.runner import median_time, p95
+from tools.bench import NotAvailable, measurement
+from tools.bench.runner import ROOT, TRIVIAL_URL, median_time, p95
 
 
 def _late_page(bench) -> int:
@@ -62,7 +61,7 @@ def case_list(bench) -> dict:
     samples, per_url = _timed_pages(bench, case_list_urls(bench))
     # Typing a late page's number skips rows through the index: reported, not part of the ratio.
     late_by_number = bench.timed(f"/cases/?page={_late_page(bench)}", runs)
-    trivial = bench.timed("/bench/trivial", runs * 3)
+    trivial = bench.timed(TRIVIAL_URL, runs * 3)
     list_p95, trivial_p95 = p95(samples), p95(trivial)
     return {"case_list_p95_ms": round(list_p95, 1), "case_list_p95_ms_by_page": per_url,
             "case_list_late_page_by_number_p95_ms": round(p95(late_by_number), 1),
@@ -72,8 +71,8 @@ def case_list(bench) -> dict:
 
 def grant_list_urls(bench) -> dict[str, str]:
     """The grant list: first page, a late page reached by "Next", one status."""
-    from casework.grants.models import Grant
     from casework.extensions import db
+    from casework.grants.models import Grant
 
     ids = db.session.scalars(select(Grant.id).order_by(Grant.created_at.desc(), Grant.id.desc())
                              .offset(min(50_000, bench.scale // 10)).limit(1)).all()
@@ -86,7 +85,7 @@ def grant_list_urls(bench) -> dict[str, str]:
 def grant_list(bench) -> dict:
     runs = bench.options.runs
     samples, per_url = _timed_pages(bench, grant_list_urls(bench))
-    trivial = bench.timed("/bench/trivial", runs * 3)
+    trivial = bench.timed(TRIVIAL_URL, runs * 3)
     return {"grant_list_p95_ms": round(p95(samples), 1), "grant_list_p95_ms_by_page": per_url,
             "grant_list_vs_trivial": round(p95(samples) / p95(trivial), 2),
             "decision_queue_p95_ms": round(p95(bench.timed("/grants/queue", runs)), 1)}
@@ -142,11 +141,11 @@ def _report_url(bench):
 def report_vs_sql(bench) -> dict:
     if importlib.util.find_spec("casework.reports.engine") is None:
         raise NotAvailable("n/a: engine not present")
-    from casework.bench.report_sql import hand_figures
     from casework.extensions import db
     from casework.programmes.models import Programme
     from casework.reports.engine import compute_figures
     from casework.reports.periods import parse_period
+    from tools.bench.report_sql import hand_figures
 
     programme = db.session.scalar(select(Programme).where(Programme.code == REPORT_PROGRAMME))
     period = parse_period(str(REPORT_YEAR))
@@ -165,7 +164,7 @@ def report_vs_sql(bench) -> dict:
 
 @measurement("search")
 def search(bench) -> dict:
-    from casework.search.bench import measure_search
+    from tools.search_bench import measure_search
 
     figures = measure_search(bench.app)
     return {"search_p95_ms": figures["search_p95_ms"], "search_vs_trivial": figures["search_vs_trivial"],
@@ -209,7 +208,7 @@ def _raw_insert(rows: list[list[str]]) -> None:
     mark = "%s" if conn.dialect.name == "postgresql" else "?"
     case_id = (conn.execute(text("SELECT MAX(id) FROM cases")).scalar() or 0) + 1
     person_id = (conn.execute(text("SELECT MAX(id) FROM persons")).scalar() or 0) + 1
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     cases, persons, ids = [], [], {}
     for row in rows:
         if row[0] not in ids:
@@ -265,8 +264,8 @@ def export_memory(bench) -> dict:
     out = {}
     for fmt in ("csv", "xlsx"):
         probe = subprocess.run(
-            [sys.executable, "-m", "casework.bench.export_probe", bench.url, fmt],
-            capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "tools.bench.export_probe", bench.url, fmt],
+            capture_output=True, text=True, check=False, cwd=ROOT,
             env={**os.environ, "CASEWORK_INSTANCE_PATH": bench.app.instance_path})
         if probe.returncode != 0:
             raise RuntimeError(f"export probe failed: {probe.stderr[-500:]}")
@@ -276,17 +275,3 @@ def export_memory(bench) -> dict:
         out[f"export_{fmt}_s"] = figures["seconds"]
     out["export_peak_mb"] = max(out["export_csv_peak_mb"], out["export_xlsx_peak_mb"])
     return out
-
-
-def register_trivial_page(app) -> None:
-    """A logged-in page that renders the layout and nothing else: the yardstick for ratios."""
-    from casework.auth.permissions import login_required_any
-
-    @login_required_any
-    def trivial():
-        return render_template_string('{% extends "base.html" %}{% block content %}ok{% endblock %}')
-
-    app.add_url_rule("/bench/trivial", "bench_trivial", trivial)
-
-
-__all__ = ["persons_file", "register_trivial_page", "date"]

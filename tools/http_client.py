@@ -102,7 +102,7 @@ class Visitor:
     def fetch_token(self, path: str = "/login") -> None:
         self.token = csrf_token(self.request(path)[2])
 
-    def login(self, username: str, password: str) -> "Visitor":
+    def login(self, username: str, password: str) -> Visitor:
         self.fetch_token()
         status, location, _ = self.request("/login", {"username": username, "password": password})
         if status != 302 or "login" in location:
