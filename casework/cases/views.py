@@ -26,7 +26,7 @@ from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
 from casework.pagination import filter_args
-from casework.search.services import check_members, link_returned_again, undecided
+from casework.search.services import NAME_SORT, check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -36,6 +36,7 @@ SORT_LABELS = {
     "reference": _l("Reference"),
     "newest": _l("Newest registration"),
 }
+SEARCH_SORT_LABEL = _l("Name")
 
 
 def _caseworker_choices(programme_ids=None):
@@ -73,8 +74,14 @@ def index():
     form = CaseFilterForm(request.args)
     form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
     form.status.choices = [("", _("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
+    query = (request.args.get("q") or "").strip()
     form.sort.choices = list(SORT_LABELS.items())
     filters = CaseFilters()
+    if query:
+        # Search results come by name unless another order is asked for.
+        form.sort.choices.insert(0, (NAME_SORT, SEARCH_SORT_LABEL))
+        if not request.args.get("sort"):
+            form.sort.data = filters.sort = NAME_SORT
     if form.validate():
         filters = CaseFilters(
             programme_code=form.programme.data or None,
@@ -83,10 +90,10 @@ def index():
             municipality=form.municipality.data or None,
             arrived_from=form.arrived_from.date,
             arrived_to=form.arrived_to.date,
-            sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
+            sort=form.sort.data if form.sort.data in SORTS or (query and form.sort.data == NAME_SORT)
+            else "arrival_desc",
         )
     page_number = form.page.data or 1 if not form.page.errors else 1
-    query = (request.args.get("q") or "").strip()
     if query:
         from casework.search.services import search_cases
 

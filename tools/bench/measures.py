@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -275,3 +276,77 @@ def export_memory(bench) -> dict:
         out[f"export_{fmt}_s"] = figures["seconds"]
     out["export_peak_mb"] = max(out["export_csv_peak_mb"], out["export_xlsx_peak_mb"])
     return out
+
+
+# --- the slow pages against the trivial page ---------------------------------------------
+
+RATIO_ROUNDS = 3
+
+
+def _common_names() -> tuple[str, str]:
+    """The most common family name, and the most common full name ("Family Given")."""
+    from casework.cases.models import Person
+    from casework.extensions import db
+
+    family = db.session.execute(select(Person.family_name, func.count().label("n")).group_by(Person.family_name)
+                                .order_by(text("n DESC"), Person.family_name).limit(1)).first()
+    full = db.session.execute(select(Person.family_name, Person.given_name, func.count().label("n"))
+                              .group_by(Person.family_name, Person.given_name)
+                              .order_by(text("n DESC"), Person.family_name, Person.given_name).limit(1)).first()
+    db.session.remove()
+    return (family[0] if family else "Petrović"), (f"{full[0]} {full[1]}" if full else "Petrović Marko")
+
+
+def ratio_pages(bench) -> dict[str, str]:
+    from urllib.parse import quote_plus
+
+    family, full = _common_names()
+    return {
+        "decision_queue": "/grants/queue",
+        "search_family_name": f"/cases/?q={quote_plus(family)}",
+        "search_full_name": f"/cases/?q={quote_plus(full)}",
+        "grant_list": "/grants/",
+        "case_list": "/cases/",
+        "dashboard": "/dashboard",
+    }
+
+
+def _waiting_grants(bench) -> int:
+    from casework.auth.models import User
+    from casework.extensions import db
+    from casework.grants.services import _queue_stmt
+
+    user = db.session.scalar(select(User).where(User.username == "bench.supervisor"))
+    waiting = db.session.scalar(select(func.count()).select_from(_queue_stmt(user).subquery()))
+    db.session.remove()
+    return waiting
+
+
+@measurement("page_ratios")
+def page_ratios(bench) -> dict:
+    """Each page's p95 over the trivial page's p95, in three rounds; the median of the three.
+
+    Within a round every page's requests alternate with the trivial page's, so both see the
+    same machine; the round's trivial p95 is over all of its trivial requests."""
+    pages = ratio_pages(bench)
+    runs = bench.options.runs
+    for url in [TRIVIAL_URL, *pages.values()]:
+        bench.get(url)  # warm once
+    rounds = []
+    for _ in range(RATIO_ROUNDS):
+        trivial, timings = [], {name: [] for name in pages}
+        for name, url in pages.items():
+            for _ in range(runs):
+                trivial += bench.timed(TRIVIAL_URL, 1, warm=False)
+                timings[name] += bench.timed(url, 1, warm=False)
+        trivial_p95 = p95(trivial)
+        rounds.append({"trivial_p95_ms": round(trivial_p95, 2),
+                       **{name: {"p95_ms": round(p95(samples), 2), "ratio": round(p95(samples) / trivial_p95, 2)}
+                          for name, samples in timings.items()}})
+    ratios = {name: {"median": statistics.median(r[name]["ratio"] for r in rounds),
+                     "runs": [r[name]["ratio"] for r in rounds],
+                     "p95_ms_runs": [r[name]["p95_ms"] for r in rounds]} for name in pages}
+    return {"ratio_trivial_url": TRIVIAL_URL, "ratio_trivial_p95_ms_runs": [r["trivial_p95_ms"] for r in rounds],
+            "ratio_pages": pages, "ratios_vs_trivial": ratios,
+            "ratio_decision_queue_waiting": _waiting_grants(bench),
+            "ratios_worst_median": max(r["median"] for r in ratios.values())}

@@ -80,8 +80,9 @@ class Bench:
         response.get_data()
         return response
 
-    def timed(self, url: str, runs: int) -> list[float]:
-        self.get(url)  # warm caches once
+    def timed(self, url: str, runs: int, warm: bool = True) -> list[float]:
+        if warm:
+            self.get(url)  # warm caches once
         samples = []
         for _ in range(runs):
             started = time.perf_counter()
@@ -174,6 +175,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
     parser.add_argument("--only", nargs="*", help="run only these measurements")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     options = parser.parse_args(argv)
     import tools.bench.measures  # noqa: F401  (registers the built-in measurements)
 
@@ -184,7 +186,7 @@ def main(argv=None) -> int:
     from tools.bench.build import sqlite_url
 
     Path(options.cache_dir).mkdir(parents=True, exist_ok=True)
-    databases = {"sqlite": sqlite_url(Path(options.cache_dir), options.scale, options.seed)}
+    databases = {} if options.no_sqlite else {"sqlite": sqlite_url(Path(options.cache_dir), options.scale, options.seed)}
     pg = os.environ.get("CASEWORK_BENCH_DATABASE_URL")
     if pg and not options.no_postgres:
         databases["postgresql"] = pg
