@@ -15,7 +15,7 @@ from casework.audit.services import record
 from casework.auth.permissions import CASE_ROLES, roles_required
 from casework.cases.forms import STATUS_LABELS, CaseFilterForm
 from casework.cases.models import Case, CaseStatus, Person, Relationship
-from casework.cases.queries import SORTS, CaseFilters, filter_cases
+from casework.cases.queries import NAME_SORT, SORTS, CaseFilters, filter_cases
 from casework.exports import csv_stream, safe_cell
 from casework.extensions import db
 from casework.programmes.models import Programme
@@ -55,7 +55,8 @@ def _filters_from_request() -> CaseFilters:
     form = CaseFilterForm(request.args)
     form.programme.choices = [(request.args.get("programme", ""), "")]
     form.status.choices = [("", "")] + [(s.value, s.value) for s in CaseStatus]
-    form.sort.choices = [(k, k) for k in SORTS]
+    # A search's own order (by name) is a valid choice: the export keeps the case list's order.
+    form.sort.choices = [(k, k) for k in SORTS] + [(NAME_SORT, NAME_SORT)]
     if not form.validate():
         return CaseFilters()
     return CaseFilters(

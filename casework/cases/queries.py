@@ -19,6 +19,8 @@ SORTS = {
     "reference": (Case.reference.asc(),),
     "newest": (Case.id.desc(),),
 }
+# Search results' own order, by the matching person's name (casework/search/services.py).
+NAME_SORT = "name"
 
 
 @dataclass

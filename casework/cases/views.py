@@ -21,12 +21,12 @@ from casework.cases.forms import (
     StatusForm,
 )
 from casework.cases.models import CaseStatus, Person
-from casework.cases.queries import SORTS, CaseFilters, Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
+from casework.cases.queries import NAME_SORT, SORTS, CaseFilters, Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
 from casework.pagination import filter_args
-from casework.search.services import NAME_SORT, check_members, link_returned_again, undecided
+from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

@@ -115,7 +115,11 @@ class GrantDecision(Base):
     """One decision on a grant. Never edited: a correction is a new decision."""
 
     __tablename__ = "grant_decisions"
-    __table_args__ = (CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
+        # The decision queue leaves out the grants this supervisor took the other step of.
+        Index("ix_grant_decisions_decided_by_grant", "decided_by_id", "grant_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)

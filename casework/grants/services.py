@@ -455,7 +455,8 @@ def decision_queue(user, limit: int | None = None, offset: int = 0) -> list[Gran
 
 
 def _count(stmt, cap: int | None = None) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap).subquery()))
+    """The rows of one stretch, up to `cap`; kept in its order, so the count reads its index too."""
+    return db.session.scalar(select(func.count()).select_from(stmt.limit(cap).subquery()))
 
 
 QUEUE_COUNT_CAP = 1000

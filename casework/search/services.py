@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from casework.auth.permissions import programme_filter
 from casework.cases.models import Case, Person, Relationship
-from casework.cases.queries import list_columns
+from casework.cases.queries import NAME_SORT, list_columns
 from casework.extensions import db
 from casework.programmes.models import Programme
 from casework.search.normalize import normalize, prefix_range, search_key
@@ -120,9 +120,6 @@ def search_cases(user, text: str, filters, page: int = 1, per_page: int = 50):
     return CasePage(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
-NAME_SORT = "name"  # results in the order of the matching person's name
-
-
 def _by_name(user, query: Query, filters, limit: int) -> list:
     """The first `limit` matches in name order: the family-name-first key's matches and the
     given-name-first key's (less those the first already found), each read in index order,
@@ -142,7 +139,7 @@ def _by_name(user, query: Query, filters, limit: int) -> list:
                 .join(Case, Case.id == person.case_id)
                 .join(Programme, Programme.id == Case.programme_id)
                 .where(condition))
-        stmt = filter_cases(stmt, user, filters).order_by(key, person.id).limit(limit)
+        stmt = filter_cases(stmt, user, filters).order_by(None).order_by(key, person.id).limit(limit)
         found += db.session.execute(stmt).all()
     found.sort(key=lambda row: (row.match_key, row.person_id))
     return found[:limit]

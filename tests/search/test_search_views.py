@@ -136,3 +136,10 @@ def test_a_name_search_keeps_an_order_asked_for(markos, client, auth, monkeypatc
     auth.login("caseworker")
     assert _all_pages(client, q="marko", sort="arrival_desc") == [
         "Bojan Markovic", "Marko Jovanovic", "Ana Markovic", "Zoran Marko", "Marko Markovic", "Marko Petrović"]
+
+
+def test_the_export_beside_a_name_search_keeps_its_filters(markos, client, auth):
+    auth.login("supervisor")
+    csv = client.get("/cases/export", query_string={"format": "csv", "q": "marko", "sort": "name",
+                                                    "programme": "VARRP-UK"}).get_data(as_text=True)
+    assert markos.uk_case.reference in csv and markos.ch_case.reference not in csv
