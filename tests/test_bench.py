@@ -26,6 +26,12 @@ def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, ca
     assert results["queries_per_page"] <= 8, results
     assert results["queries_grow_with_family_size"] is False
     assert isinstance(results["search_p95_ms"], float) and results["search_vs_trivial"] > 0
+    # Each slow page over the account page: three rounds and their median.
+    assert results["ratio_trivial_url"] == "/account"
+    assert set(results["ratios_vs_trivial"]) == {"decision_queue", "search_family_name", "search_full_name",
+                                                 "grant_list", "case_list", "dashboard"}
+    for figures in results["ratios_vs_trivial"].values():
+        assert len(figures["runs"]) == 3 and figures["median"] == sorted(figures["runs"])[1]
     assert "case_list_vs_trivial" in capsys.readouterr().out
     # The synthetic database is built once and reused.
     assert main(args) == 0

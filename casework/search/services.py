@@ -120,6 +120,21 @@ def search_cases(user, text: str, filters, page: int = 1, per_page: int = 50):
     return CasePage(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
+_BY_NAME: list = []
+
+
+def _by_name_statements() -> list:
+    """Per search key: the list lines of the persons it matches, with the key; built once."""
+    if not _BY_NAME:
+        person = aliased(Person)
+        for key in (person.search_key, person.search_key_given_first):
+            _BY_NAME.append((person, key, select(*list_columns(Case, person), key.label("match_key"))
+                             .select_from(person)
+                             .join(Case, Case.id == person.case_id)
+                             .join(Programme, Programme.id == Case.programme_id)))
+    return _BY_NAME
+
+
 def _by_name(user, query: Query, filters, limit: int) -> list:
     """The first `limit` matches in name order: the family-name-first key's matches and the
     given-name-first key's (less those the first already found), each read in index order,
@@ -127,20 +142,13 @@ def _by_name(user, query: Query, filters, limit: int) -> list:
     from casework.cases.queries import filter_cases
 
     low, high = prefix_range(query.name)
-    person = aliased(Person)
-    family_first = and_(person.search_key >= low, person.search_key < high)
-    branches = [(person.search_key, family_first),
-                (person.search_key_given_first,
-                 and_(person.search_key_given_first >= low, person.search_key_given_first < high, ~family_first))]
     found = []
-    for key, condition in branches:
-        stmt = (select(*list_columns(Case, person), key.label("match_key"))
-                .select_from(person)
-                .join(Case, Case.id == person.case_id)
-                .join(Programme, Programme.id == Case.programme_id)
-                .where(condition))
-        stmt = filter_cases(stmt, user, filters).order_by(None).order_by(key, person.id).limit(limit)
-        found += db.session.execute(stmt).all()
+    for person, key, base in _by_name_statements():
+        condition = and_(key >= low, key < high)
+        if key is not person.search_key:
+            condition = and_(condition, ~and_(person.search_key >= low, person.search_key < high))
+        stmt = filter_cases(base.where(condition), user, filters).order_by(None).order_by(key, person.id)
+        found += db.session.execute(stmt.limit(limit)).all()
     found.sort(key=lambda row: (row.match_key, row.person_id))
     return found[:limit]
 
