@@ -60,7 +60,7 @@ class Server:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:])
+                    raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:]) from None
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not answer within 60 s")
 

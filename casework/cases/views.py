@@ -1,7 +1,7 @@
 """Caseworker screens: the case list, registering a family, the case page and edits."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,34 +10,38 @@ from sqlalchemy import select
 from casework.audit.models import AuditEvent
 from casework.audit.services import record
 from casework.auth.models import Role, User
-from casework.auth.permissions import CASE_ROLES, can_edit_case, programmes_for, roles_required
+from casework.auth.permissions import (
+    CASE_ROLES,
+    can_edit_case,
+    programmes_for,
+    roles_required,
+)
 from casework.cases import services
 from casework.cases.forms import (
     STATUS_LABELS,
-    CaseFilterForm,
     EditCaseForm,
     PersonForm,
     RegisterCaseForm,
     StatusForm,
+    read_case_filters,
 )
+from casework.cases.history import visible_history
 from casework.cases.models import CaseStatus, Person
-from casework.cases.queries import NAME_SORT, SORTS, CaseFilters, Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
+from casework.cases.queries import (
+    Cursor,
+    case_list,
+    get_case_or_404,
+    get_person_or_404,
+    municipalities,
+)
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
+from casework.loading import allowed_or_403, found_or_404
 from casework.pagination import filter_args
 from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
-
-SORT_LABELS = {
-    "arrival_desc": _l("Latest arrival first"),
-    "arrival_asc": _l("Earliest arrival first"),
-    "reference": _l("Reference"),
-    "newest": _l("Newest registration"),
-}
-SEARCH_SORT_LABEL = _l("Name")
-
 
 def _caseworker_choices(programme_ids=None):
     stmt = select(User).where(User.role.in_([Role.CASEWORKER, Role.SUPERVISOR]), User.is_active).order_by(User.username)
@@ -70,30 +74,9 @@ def _duplicates(members, programmes, exclude_case_id=None):
 @bp.route("/")
 @roles_required(*CASE_ROLES)
 def index():
-    programmes = programmes_for(current_user)
-    form = CaseFilterForm(request.args)
-    form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
-    form.status.choices = [("", _("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
-    query = (request.args.get("q") or "").strip()
-    form.sort.choices = list(SORT_LABELS.items())
-    filters = CaseFilters()
-    if query:
-        # Search results come by name unless another order is asked for.
-        form.sort.choices.insert(0, (NAME_SORT, SEARCH_SORT_LABEL))
-        if not request.args.get("sort"):
-            form.sort.data = filters.sort = NAME_SORT
-    if form.validate():
-        filters = CaseFilters(
-            programme_code=form.programme.data or None,
-            # Optional() lets a blank-looking value past the choice check: treat it as "any".
-            status=CaseStatus(form.status.data) if (form.status.data or "").strip() else None,
-            municipality=form.municipality.data or None,
-            arrived_from=form.arrived_from.date,
-            arrived_to=form.arrived_to.date,
-            sort=form.sort.data if form.sort.data in SORTS or (query and form.sort.data == NAME_SORT)
-            else "arrival_desc",
-        )
+    form, filters = read_case_filters(request.args, current_user)
     page_number = form.page.data or 1 if not form.page.errors else 1
+    query = filters.query
     if query:
         from casework.search.services import search_cases
 
@@ -141,9 +124,7 @@ def new():
         return render_template("cases/new.html", form=form)
 
     if form.validate_on_submit():
-        programme = next((p for p in programmes if p.id == form.programme_id.data), None)
-        if programme is None:
-            abort(404)
+        programme = found_or_404(next((p for p in programmes if p.id == form.programme_id.data), None))
         members = [_person_data(e.form) for e in form.members.entries if not e.form.remove.data]
         duplicates = _duplicates(members, programmes)
         if undecided(duplicates):
@@ -173,7 +154,7 @@ def _history(case):
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(200)
     )
-    return db.session.scalars(stmt).all()
+    return visible_history(db.session.scalars(stmt).all(), current_user)
 
 
 @bp.route("/<int:case_id>")
@@ -200,8 +181,7 @@ def case_page_sections(case) -> list[str]:
 
 def _editable_case(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     return case
 
 

@@ -7,7 +7,11 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.forms import LooseDateField, NoNulString, WholeNumberField
-from casework.grants.models import DecisionOutcome, DisbursementMode, GrantCategory, GrantStatus
+from casework.grants.models import (
+    DecisionOutcome,
+    DisbursementMode,
+    GrantCategory,
+)
 from casework.grants.workflow import STATUS_LABELS
 
 CATEGORY_LABELS = {
@@ -59,6 +63,11 @@ class DisbursementForm(FlaskForm):
     version = HiddenField()
 
 
+class ReversalForm(FlaskForm):
+    reason = NoNulString(_l("Why is this payment reversed?"), validators=[DataRequired(), Length(max=500)])
+    reversed_on = LooseDateField(_l("Reversed on (empty: today)"), validators=[Optional()])
+
+
 class ActionForm(FlaskForm):
     """Submit: just the version the user saw."""
 
@@ -83,6 +92,3 @@ class GrantFilterForm(FlaskForm):
     period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
     period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])
     page = WholeNumberField(validators=[Optional()])
-
-
-__all__ = ["GrantStatus"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,13 +13,18 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Role
-from casework.auth.permissions import CASE_ROLES, can_edit_case, programme_filter, programmes_for, roles_required
+from casework.auth.permissions import (
+    CASE_ROLES,
+    can_edit_case,
+    programme_filter,
+    programmes_for,
+    roles_required,
+)
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
-from casework.pagination import filter_args, keyset_page, paging
 from casework.grants import services, workflow
 from casework.grants.forms import (
     CATEGORY_LABELS,
@@ -31,9 +36,19 @@ from casework.grants.forms import (
     DisbursementForm,
     GrantFilterForm,
     GrantForm,
+    ReversalForm,
 )
-from casework.grants.models import DecisionStep, Disbursement, Grant, GrantCategory, GrantDecision, GrantStatus
+from casework.grants.models import (
+    DecisionStep,
+    Disbursement,
+    Grant,
+    GrantCategory,
+    GrantDecision,
+    GrantStatus,
+)
 from casework.grants.workflow import STATUS_LABELS
+from casework.loading import allowed_or_403, found_or_404, load_or_404
+from casework.pagination import filter_args, keyset_page, paging
 
 bp = Blueprint("grants", __name__)
 QUEUE_PER_PAGE = 50
@@ -44,19 +59,16 @@ LABELS = {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS, "o
 
 def get_grant_or_404(grant_id: int) -> Grant:
     # Decisions and payments with their authors in two queries, whatever their number.
-    grant = db.session.get(Grant, grant_id, options=[
+    grant = load_or_404(Grant, grant_id, options=[
         selectinload(Grant.decisions).joinedload(GrantDecision.decided_by),
         selectinload(Grant.disbursements).joinedload(Disbursement.recorded_by),
     ])
-    if grant is None:
-        abort(404)
     get_case_or_404(grant.case_id, current_user)
     return grant
 
 
 def _editable(grant: Grant) -> Grant:
-    if not can_edit_case(current_user, grant.case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, grant.case))
     return grant
 
 
@@ -74,8 +86,7 @@ def _grant_values(form: GrantForm) -> dict:
 @roles_required(*CASE_ROLES)
 def new(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     form = GrantForm()
     form.person_id.choices = _person_choices(case)
     if form.validate_on_submit():
@@ -116,17 +127,24 @@ def timeline(grant: Grant):
     return db.session.scalars(stmt).all()
 
 
-def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int = 200):
+def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_form=None, status: int = 200):
     disbursement_form = disbursement_form or DisbursementForm(version=grant.version)
     cancel_form = cancel_form or CancelForm(version=grant.version)
     paid = services.paid_total(grant)
+    reversed_ids = {p.reversal_of_id for p in grant.disbursements if p.reversal_of_id}
+    reversible = [p for p in grant.disbursements if p.reversal_of_id is None and p.id not in reversed_ids
+                  and services.reversal_refusal(current_user, p) is None] if workflow.allowed(
+        "reverse_payment", grant.status) and can_edit_case(current_user, grant.case) else []
     return render_template(
         "grants/detail.html", grant=grant, case=grant.case, currency=grant.case.programme.currency,
         events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
         disbursement_form=disbursement_form, cancel_form=cancel_form,
+        reversal_form=reversal_form or ReversalForm(), reversible={p.id for p in reversible},
+        reversed_ids=reversed_ids,
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
         refusal=(services.decision_refusal(current_user, grant)
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
+        next_deciders=services.eligible_deciders(grant) if services.current_step(grant) else None,
         actions=workflow.actions_from(grant.status), **LABELS), status
 
 
@@ -164,7 +182,7 @@ def cancel(grant_id: int):
 
 
 @bp.route("/grants/<int:grant_id>/decide", methods=["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
 def decide(grant_id: int):
     grant = get_grant_or_404(grant_id)
     step = services.current_step(grant)
@@ -189,6 +207,7 @@ def decide(grant_id: int):
     return render_template("grants/decide.html", form=form, grant=grant, case=grant.case,
                            conflict=isinstance(error, Conflict),
                            donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
+                           dead_end=services.dead_end_warning(current_user, grant),
                            currency=grant.case.programme.currency,
                            remaining=services.budget_remaining(grant.case.programme), **LABELS), status
 
@@ -210,6 +229,22 @@ def disburse(grant_id: int):
         flash(_("Payment recorded; the grant is fully paid and completed."), "success")
     else:
         flash(_("Payment recorded."), "success")
+    return redirect(url_for("grants.detail", grant_id=grant_id))
+
+
+@bp.route("/grants/<int:grant_id>/payments/<int:payment_id>/reverse", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def reverse_payment(grant_id: int, payment_id: int):
+    grant = _editable(get_grant_or_404(grant_id))
+    payment = found_or_404(next((p for p in grant.disbursements if p.id == payment_id), None))
+    form = ReversalForm()
+    if not form.validate_on_submit():
+        return _detail(grant, reversal_form=form, status=422)
+    _saved, error = save(form, lambda: services.reverse_disbursement(
+        payment, current_user, form.reason.data, reversed_on=form.reversed_on.date))
+    if error is not None:
+        return _detail(db.session.get(Grant, grant_id), reversal_form=form, status=error_status(error))
+    flash(_("Payment reversed; the reversal is recorded beside it."), "success")
     return redirect(url_for("grants.detail", grant_id=grant_id))
 
 
@@ -287,5 +322,4 @@ def init_app(app):
     app.extensions["dashboard_widgets"].append(dashboard_widget)
     app.extensions["cli_groups"].append(cli.grants_cli)
     app.extensions["demo_hooks"].append(demo.add_demo_grants)
-    app.jinja_env.globals.setdefault("grant_money", services.money)
 

@@ -76,6 +76,14 @@ def matching_person_ids(query: Query):
     return union(*branches).subquery()
 
 
+def matching_case_ids(text: str):
+    """The ids of the cases a search box text finds (before the user's programmes are applied)."""
+    ids = matching_person_ids(parse_query(text))
+    if ids is None:
+        return select(Case.id).where(False)
+    return select(Person.case_id).where(Person.id.in_(select(ids.c.id)))
+
+
 def search_statement(user, query: Query):
     """Case list lines (list_columns(), the matching person's name) within the user's programmes."""
     ids = matching_person_ids(query)
@@ -200,14 +208,14 @@ class MemberDuplicates:
         return f"duplicate-{self.index}"
 
 
-def check_members(members, programme_ids, decisions: dict, exclude_case_id: int | None = None,
-                  first_index: int = 0) -> list[MemberDuplicates]:
+def check_members(members, programme_ids, decisions: dict, exclude_case_id: int | None = None
+                  ) -> list[MemberDuplicates]:
     """Likely duplicates per member (PersonData); decisions maps a field name to what was chosen.
 
     A decision naming a person who is not among the candidates counts as no decision.
     """
     out = []
-    for index, member in enumerate(members, start=first_index):
+    for index, member in enumerate(members):
         candidates = likely_duplicates(member.family_name, member.given_name, member.birth_year, member.birth_date,
                                        programme_ids, exclude_case_id=exclude_case_id)
         if not candidates:
@@ -224,19 +232,20 @@ def undecided(entries: list[MemberDuplicates]) -> bool:
     return any(e.decision is None for e in entries)
 
 
-def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=None, first_index: int = 0) -> None:
+def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=None) -> None:
     """Record, for each member the caseworker identified, the earlier person they are ("returned again")."""
     from casework.audit.services import record
 
     for entry in entries:
         if entry.decision in (None, "different"):
             continue
-        person = persons[entry.index - first_index]
+        person = persons[entry.index]
         earlier = next(p for p in entry.candidates if str(p.id) == entry.decision)
         person.returned_from_person_id = earlier.id
         db.session.flush()
         record("person_returned_again", user=actor, entity=person, programme_id=person.case.programme_id,
-               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference},
+               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference,
+                        "earlier_case_id": earlier.case.id},
                summary=person.case.reference)
 
 

@@ -98,8 +98,9 @@ def test_the_dashboard_counts_a_long_queue_only_up_to_its_cap(office, client, au
 
 def test_the_queue_shows_legacy_grants_first_then_the_oldest_submissions_page_by_page(office, client, auth,
                                                                                        monkeypatch):
-    import casework.grants.views as views
     from sqlalchemy import update
+
+    import casework.grants.views as views
 
     monkeypatch.setattr(views, "QUEUE_PER_PAGE", 2)
     made = _grants(office, 7, make=submitted)
