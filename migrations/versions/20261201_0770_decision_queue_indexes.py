@@ -1,7 +1,7 @@
 """Partial indexes for the decision queue: the grants awaiting a decision, oldest first.
 
 Revision ID: 0770
-Revises: 0602
+Revises: 0721
 Create Date: 2026-12-01 16:10:00
 
 The queue lists legacy grants (no submission time) by id, then the others by submission
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0770'
-down_revision = '0602'
+down_revision = '0721'
 branch_labels = None
 depends_on = None
 
