@@ -67,7 +67,7 @@ fuzz: install-test
 # Builds the synthetic database once (cached in .bench-cache/), measures on SQLite and, when
 # CASEWORK_BENCH_DATABASE_URL is set, on PostgreSQL; writes bench-results.json.
 bench: install
-	$(BIN)/python -m casework.bench --scale $(SCALE)
+	$(BIN)/python -m tools.bench --scale $(SCALE)
 
 # Real attack tools (wapiti, sqlmap) against a throwaway copy of the demo office on 127.0.0.1;
 # fails on any finding above informational or any 5xx. The tools live in .venv-scan.
@@ -79,12 +79,12 @@ $(SCAN_VENV)/.installed: pyproject.toml
 	touch $@
 
 scan: install $(SCAN_VENV)/.installed
-	$(BIN)/python -m casework.scan
+	$(BIN)/python -m tools.scan
 
 # 50 users on gunicorn + PostgreSQL for a minute, then again during a wrong-password flood;
 # writes load-results.json. CASEWORK_LOAD_DATABASE_URL names the (throwaway) database.
 load: install
-	$(BIN)/python -m casework.loadrun
+	$(BIN)/python -m tools.loadrun
 
 clean-venv:
 	rm -rf $(VENV)

@@ -254,7 +254,7 @@ def office(app):
 
 
 def csrf_token_from(html: str) -> str:
-    from casework.http_client import csrf_token
+    from tools.http_client import csrf_token  # the reader the load run and the scan use
 
     token = csrf_token(html)
     assert token, "no CSRF token in the page"

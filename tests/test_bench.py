@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from casework.bench.runner import main
+from tools.bench.runner import main
+from tools.search_bench import measure_search
 
 
 def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, capsys):
@@ -25,6 +26,18 @@ def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, ca
     assert results["queries_per_page"] <= 8, results
     assert results["queries_grow_with_family_size"] is False
     assert isinstance(results["search_p95_ms"], float) and results["search_vs_trivial"] > 0
+    # Each slow page over the account page: three rounds and their median.
+    assert results["ratio_trivial_url"] == "/account"
+    assert set(results["ratios_vs_trivial"]) == {"decision_queue", "search_family_name", "search_full_name",
+                                                 "grant_list", "case_list", "dashboard"}
+    for figures in results["ratios_vs_trivial"].values():
+        assert len(figures["runs"]) == 3 and figures["median"] == sorted(figures["runs"])[1]
     assert "case_list_vs_trivial" in capsys.readouterr().out
     # The synthetic database is built once and reused.
     assert main(args) == 0
+
+
+def test_search_bench_gives_the_figures_on_a_small_database(app, office):
+    figures = measure_search(app, runs=1)
+    assert figures["persons"] == 3
+    assert figures["search_p95_ms"] > 0 and figures["search_vs_trivial"] > 0

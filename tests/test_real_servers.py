@@ -21,9 +21,9 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from casework.extensions import db
-from casework.http_client import Server, Visitor
 from tests.cases.test_views import member, register_form
 from tests.conftest import OWN_DATABASE_KINDS, PASSWORD, make_app, own_database
+from tools.http_client import Server, Visitor
 
 RACERS = 50
 TRIALS = 20

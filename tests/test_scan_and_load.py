@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from casework.scan import sqlmap_findings, wapiti_findings
 from tests.conftest import OWN_DATABASE_KINDS, own_database
+from tools.scan import sqlmap_findings, wapiti_findings
 
 
 def test_wapiti_report_findings_count_and_informational_ones_do_not():
@@ -34,7 +34,7 @@ def test_sqlmap_log_names_each_injectable_parameter():
 
 @pytest.mark.parametrize("kind", OWN_DATABASE_KINDS)
 def test_the_load_run_at_a_tiny_scale_reports_every_kind_of_request(kind, tmp_path):
-    from casework.loadrun import main
+    from tools.loadrun import main
 
     with own_database(kind, tmp_path) as url:
         out = tmp_path / "load.json"

@@ -1,4 +1,4 @@
-"""Logging in and out."""
+"""Logging in and out, and the user's own account page."""
 import time
 from urllib.parse import urlsplit
 
@@ -78,6 +78,13 @@ def language():
             services.set_locale(current_user._get_current_object(), form.locale.data)
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("dashboard.root"))
+
+
+@bp.route("/account")
+@login_required_any
+def account():
+    """Who the user is logged in as: name, role, programmes and last login."""
+    return render_template("auth/account.html", user=current_user)
 
 
 def init_app(app):

@@ -13,7 +13,7 @@ from casework.cases.labels import (
     VULNERABILITY_LABELS,
 )
 from casework.cases.models import CaseStatus
-from casework.cases.queries import SORTS, CaseFilters
+from casework.cases.queries import NAME_SORT, SORTS, CaseFilters
 from casework.forms import BirthField, LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
 
 SEX_CHOICES = [(sex.value, label) for sex, label in SEX_LABELS.items()]
@@ -86,6 +86,7 @@ SORT_LABELS = {
     "reference": _l("Reference"),
     "newest": _l("Newest registration"),
 }
+SEARCH_SORT_LABEL = _l("Name")  # search results by the matching person's name
 
 
 def read_case_filters(args, user) -> tuple[CaseFilterForm, CaseFilters]:
@@ -98,8 +99,15 @@ def read_case_filters(args, user) -> tuple[CaseFilterForm, CaseFilters]:
     form.status.choices = [("", _l("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
     form.sort.choices = list(SORT_LABELS.items())
     query = " ".join((args.get("q") or "").split()) or None
+    default_sort = "arrival_desc"
+    if query:
+        # Search results come by name unless another order is asked for.
+        form.sort.choices.insert(0, (NAME_SORT, SEARCH_SORT_LABEL))
+        default_sort = NAME_SORT
+        if not args.get("sort"):
+            form.sort.data = NAME_SORT
     if not form.validate():
-        return form, CaseFilters(query=query)
+        return form, CaseFilters(query=query, sort=default_sort)
     return form, CaseFilters(
         programme_code=form.programme.data or None,
         # Optional() lets a blank-looking value past the choice check: treat it as "any".
@@ -107,7 +115,7 @@ def read_case_filters(args, user) -> tuple[CaseFilterForm, CaseFilters]:
         municipality=form.municipality.data or None,
         arrived_from=form.arrived_from.date,
         arrived_to=form.arrived_to.date,
-        sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
+        sort=form.sort.data if form.sort.data in SORTS or (query and form.sort.data == NAME_SORT) else default_sort,
         query=query,
     )
 

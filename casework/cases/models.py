@@ -130,8 +130,8 @@ class Person(Base):
             postgresql_where=text("relationship = 'principal'"),
         ),
         CheckConstraint("birth_year BETWEEN 1890 AND 2200", name="birth_year_plausible"),
-        Index("ix_persons_search_key", "search_key"),
-        Index("ix_persons_search_key_given_first", "search_key_given_first"),
+        Index("ix_persons_search_key", "search_key", "id"),  # a name search reads (key, id) in order
+        Index("ix_persons_search_key_given_first", "search_key_given_first", "id"),
         Index("ix_persons_birth_date", "birth_date"),
         Index("ix_persons_birth_year", "birth_year"),
         # Few persons have returned before: a partial index stays small, and its statistics

@@ -24,6 +24,8 @@ SORTS = {
     "reference": (Case.reference.asc(),),
     "newest": (Case.id.desc(),),
 }
+# Search results' own order, by the matching person's name (casework/search/services.py).
+NAME_SORT = "name"
 
 
 @dataclass
@@ -232,6 +234,22 @@ def _read(user, filters: CaseFilters, sort: str, limit: int, start: Cursor | Non
         else:
             skip = 0
     return found
+
+
+STATUS_COUNT_CAP = 1000
+
+
+def status_counts(user, cap: int | None = None) -> dict[CaseStatus, int]:
+    """How many of the user's cases are in each status, each counted up to `cap` (shown as
+    "1000+"): one statement, each count reading at most `cap` entries of the (programme,
+    status) index, so the dashboard costs the same at any caseload."""
+    cap = cap or STATUS_COUNT_CAP
+    counts = [select(func.count()).select_from(
+                  select(Case.id).where(programme_filter(Case.programme_id, user), Case.status == status)
+                  .limit(cap).subquery()).scalar_subquery().label(status.value)
+              for status in CaseStatus]
+    row = db.session.execute(select(*counts)).one()
+    return {status: row[index] for index, status in enumerate(CaseStatus)}
 
 
 def get_case_or_404(case_id: int, user) -> Case:

@@ -45,7 +45,7 @@ PERSON_COLUMNS = ["id", "case_id", "family_name", "given_name", "sex", "birth_ye
 GRANT_COLUMNS = ["id", "case_id", "person_id", "category", "plan", "requested_amount", "status", "approved_amount",
                  "decided_on", "legacy_reference", "created_at", "updated_at", "version"]
 DECISION_COLUMNS = ["grant_id", "step", "outcome", "amount", "reason", "decided_at", "authority_reference"]
-DISBURSEMENT_COLUMNS = ["grant_id", "paid_on", "amount", "mode", "receipt_reference", "recorded_at"]
+DISBURSEMENT_COLUMNS = ["grant_id", "paid_on", "amount", "mode", "receipt_reference", "recorded_at", "reason"]
 PLAN_COLUMNS = ["id", "case_id", "status", "number", "approved_number", "submitted_at", "approved_at", "created_at",
                 "updated_at", "version"]
 ITEM_COLUMNS = ["id", "plan_id", "person_id", "dimension", "item_type", "goal", "baseline", "provider_kind",
@@ -266,7 +266,7 @@ def _one_grant(rng, programme, case_id, person_id, arrival, ids, rows, now, size
         paid_on = decided_on + timedelta(days=rng.randint(1, 30))
         if paid_on <= LAST_DAY:
             rows["disbursements"].append((grant_id, paid_on, paid, rng.choice(["cash", "in_kind", "bank_transfer"]),
-                                          f"R-{grant_id}", now))
+                                          f"R-{grant_id}", now, ""))
             status = "completed" if paid == approved else "disbursing"
     rows["grants"].append((grant_id, case_id, person_id, category, "", requested, status, approved, decided_on,
                            None, proposed, proposed, 1))

@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, Money, UTCDateTime, enum_type, utcnow
@@ -30,6 +30,12 @@ class GrantStatus(str, enum.Enum):
     DISBURSING = "disbursing"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+
+
+AWAITING_DECISION_STATUSES = (GrantStatus.SUBMITTED, GrantStatus.IN_REVIEW, GrantStatus.AWAITING_DONOR)
+# The same statuses as SQL, for the decision queue's partial indexes; the queue writes them into
+# its SQL in this order (SQLite uses a partial index only for a condition it can match).
+AWAITING_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in AWAITING_DECISION_STATUSES))
 
 
 class DecisionStep(str, enum.Enum):
@@ -63,6 +69,13 @@ class Grant(Base):
         # The grant list: newest proposal first, all grants or one status.
         Index("ix_grants_created_at_id", "created_at", "id"),
         Index("ix_grants_status_created_at_id", "status", "created_at", "id"),
+        # The decision queue, oldest first: legacy grants (no submission time) by id, then the
+        # others by submission time. Partial, so they hold only the grants awaiting a decision.
+        Index("ix_grants_awaiting_legacy", "id", sqlite_where=text(AWAITING_SQL + " AND submitted_at IS NULL"),
+              postgresql_where=text(AWAITING_SQL + " AND submitted_at IS NULL")),
+        Index("ix_grants_awaiting_submitted", "submitted_at", "id",
+              sqlite_where=text(AWAITING_SQL + " AND submitted_at IS NOT NULL"),
+              postgresql_where=text(AWAITING_SQL + " AND submitted_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +117,11 @@ class GrantDecision(Base):
     """One decision on a grant. Never edited: a correction is a new decision."""
 
     __tablename__ = "grant_decisions"
-    __table_args__ = (CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
+        # The decision queue leaves out the grants this supervisor took the other step of.
+        Index("ix_grant_decisions_decided_by_grant", "decided_by_id", "grant_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)

@@ -258,7 +258,7 @@ def queue():
     grants = services.decision_queue(current_user, limit=per_page + 1, offset=(page - 1) * per_page)
     return render_template("grants/queue.html", grants=grants[:per_page], total=services.queue_count(current_user),
                            cap=services.QUEUE_COUNT_CAP,
-                           page=page, has_next=len(grants) > per_page, **LABELS)
+                           page=page, has_next=len(grants) > per_page, **translated_labels())
 
 
 @bp.route("/grants/")
@@ -286,7 +286,13 @@ def index():
     page = keyset_page(stmt, Grant, ("created_at", "id"), descending=True, per_page=GRANT_LIST_PER_PAGE,
                        **paging(request.args))
     args = filter_args(request.args)
-    return render_template("grants/index.html", form=form, page=page, args=args, **LABELS)
+    return render_template("grants/index.html", form=form, page=page, args=args, **translated_labels())
+
+
+def translated_labels() -> dict:
+    """LABELS, and the name of a grant, translated once for the request, not once per row."""
+    return {"grant_label": _("Grant %(id)s"),
+            **{name: {key: str(label) for key, label in labels.items()} for name, labels in LABELS.items()}}
 
 
 def case_section(case) -> Markup:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from casework.auth.models import Role
 from casework.errors import DomainError
 from casework.grants.labels import ACTION_LABELS, STATUS_LABELS
-from casework.grants.models import GrantStatus
+from casework.grants.models import AWAITING_DECISION_STATUSES, GrantStatus
 
 S = GrantStatus
 PROPOSERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN})
@@ -16,7 +16,8 @@ DECIDERS = frozenset({Role.SUPERVISOR})
 
 # Groups of statuses that the rules, the queue and the reports all count by.
 APPROVED = (S.APPROVED, S.DISBURSING, S.COMPLETED)  # a decision granted money
-AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
+# Submitted, in review, awaiting the donor: defined beside the decision queue's partial indexes.
+AWAITING_DECISION = AWAITING_DECISION_STATUSES
 # Money still being decided or paid: a case with such a grant is not closed or withdrawn.
 MONEY_OPEN = AWAITING_DECISION + (S.APPROVED, S.DISBURSING)
 # No new grant is proposed on a case in these statuses (values of CaseStatus).

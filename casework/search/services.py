@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from casework.auth.permissions import programme_filter
 from casework.cases.models import Case, Person, Relationship
-from casework.cases.queries import list_columns
+from casework.cases.queries import NAME_SORT, list_columns
 from casework.extensions import db
 from casework.programmes.models import Programme
 from casework.search.normalize import normalize, prefix_range, search_key
@@ -104,17 +104,61 @@ def search_statement(user, query: Query):
     )
 
 
+def _is_name_only(query: Query) -> bool:
+    return bool(query.name) and not (query.birth_date or query.birth_year or any(c.isdigit() for c in query.text))
+
+
 def search_cases(user, text: str, filters, page: int = 1, per_page: int = 50):
-    """One page of search results, with the case list's filters and sort applied."""
+    """One page of search results, with the case list's filters and sort applied.
+
+    A name search sorted by name (the default for a name) reads each search-key index in its
+    own order and stops after the page, however common the name."""
     from casework.cases.queries import CasePage, filter_cases
 
-    stmt = search_statement(user, parse_query(text))
+    query = parse_query(text)
     page = max(1, min(page, 100_000))
+    if filters.sort == NAME_SORT and _is_name_only(query):
+        rows = _by_name(user, query, filters, limit=page * per_page + 1)[(page - 1) * per_page:]
+        return CasePage(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+    stmt = search_statement(user, query)
     if stmt is None:
         return CasePage(rows=[], page=page, per_page=per_page, has_next=False)
     stmt = filter_cases(stmt, user, filters)
     rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
     return CasePage(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+_BY_NAME: list = []
+
+
+def _by_name_statements() -> list:
+    """Per search key: the list lines of the persons it matches, with the key; built once."""
+    if not _BY_NAME:
+        person = aliased(Person)
+        for key in (person.search_key, person.search_key_given_first):
+            _BY_NAME.append((person, key, select(*list_columns(Case, person), key.label("match_key"))
+                             .select_from(person)
+                             .join(Case, Case.id == person.case_id)
+                             .join(Programme, Programme.id == Case.programme_id)))
+    return _BY_NAME
+
+
+def _by_name(user, query: Query, filters, limit: int) -> list:
+    """The first `limit` matches in name order: the family-name-first key's matches and the
+    given-name-first key's (less those the first already found), each read in index order,
+    merged by key."""
+    from casework.cases.queries import filter_cases
+
+    low, high = prefix_range(query.name)
+    found = []
+    for person, key, base in _by_name_statements():
+        condition = and_(key >= low, key < high)
+        if key is not person.search_key:
+            condition = and_(condition, ~and_(person.search_key >= low, person.search_key < high))
+        stmt = filter_cases(base.where(condition), user, filters).order_by(None).order_by(key, person.id)
+        found += db.session.execute(stmt.limit(limit)).all()
+    found.sort(key=lambda row: (row.match_key, row.person_id))
+    return found[:limit]
 
 
 def birth_compatible(year_a: int, date_a: date | None, year_b: int, date_b: date | None) -> bool:

@@ -94,3 +94,27 @@ def test_the_dashboard_counts_a_long_queue_only_up_to_its_cap(office, client, au
     html = client.get("/dashboard").get_data(as_text=True)
     assert re.search(r'id="grants-awaiting">3\+<', html)
     assert "Awaiting my decision (3+)" in client.get("/grants/queue").get_data(as_text=True)
+
+
+def test_the_queue_shows_legacy_grants_first_then_the_oldest_submissions_page_by_page(office, client, auth,
+                                                                                       monkeypatch):
+    from sqlalchemy import update
+
+    import casework.grants.views as views
+
+    monkeypatch.setattr(views, "QUEUE_PER_PAGE", 2)
+    made = _grants(office, 7, make=submitted)
+    # Imported pending grants have no submission time: they wait longest.
+    legacy = sorted(g.id for g in made[4:])
+    db.session.execute(update(Grant).where(Grant.id.in_(legacy)).values(submitted_at=None))
+    db.session.commit()
+    auth.login("supervisor")
+    seen, url = [], "/grants/queue"
+    while url:
+        html, url = _follow(client, url, "next")
+        assert "Awaiting my decision (7)" in html
+        seen += _ids_on(html)
+    assert seen == [str(i) for i in legacy] + [str(g.id) for g in made[:4]]
+    assert [g.id for g in services.decision_queue(office.supervisor, limit=2, offset=4)] == [made[1].id,
+                                                                                           made[2].id]
+    assert len(services.decision_queue(office.supervisor)) == 7

@@ -87,3 +87,65 @@ def test_search_key_follows_name_edits(people, app):
     update_person(person, PersonData(family_name="Ђурић", given_name="Emir", sex="M", birth_year=1980))
     db.session.commit()
     assert person.search_key == "duric emir" and person.search_key_given_first == "emir duric"
+
+
+
+def _names_on(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<td>([^<]+)<br><small>", html)
+
+
+def _all_pages(client, **args) -> list[str]:
+    seen, page = [], 1
+    while True:
+        html = client.get("/cases/", query_string={**args, "page": page}).get_data(as_text=True)
+        seen += _names_on(html)
+        if 'rel="next"' not in html:
+            return seen
+        page += 1
+
+
+@pytest.fixture
+def markos(office):
+    # "marko" starts family names (the family-name-first key) and given names (given name first).
+    f.case(office.ch, members=[f.person("Markovic", "Ana")], arrival=date(2015, 1, 1))
+    f.case(office.ch, members=[f.person("Jovanovic", "Marko")], arrival=date(2016, 1, 1))
+    f.case(office.ch, members=[f.person("Marko", "Zoran")], arrival=date(2014, 1, 1))
+    f.case(office.ch, members=[f.person("Markovic", "Bojan"),
+                               f.person("Petrovic", "Markela", sex="F", relationship="spouse")],
+           arrival=date(2017, 1, 1))
+    f.case(office.ch, members=[f.person("Markovic", "Marko")], arrival=date(2013, 1, 1))  # both keys match
+    db.session.commit()
+    return office
+
+
+def test_a_name_search_lists_the_matches_by_name_page_by_page(markos, client, auth, monkeypatch):
+    monkeypatch.setitem(client.application.config, "CASES_PER_PAGE", 2)
+    auth.login("caseworker")
+    html = client.get("/cases/", query_string={"q": "marko"}).get_data(as_text=True)
+    assert '<option value="name" selected>Name</option>' in html
+    # By the matching key: "marko jovanovic", "marko petrovic" (given name first), then "marko
+    # zoran", "markovic ana", "markovic bojan", "markovic marko"; each person once, Markela not at all.
+    assert _all_pages(client, q="marko") == ["Marko Jovanovic", "Marko Petrović", "Zoran Marko", "Ana Markovic",
+                                             "Bojan Markovic", "Marko Markovic"]
+
+
+def test_a_name_search_keeps_an_order_asked_for(markos, client, auth, monkeypatch):
+    monkeypatch.setitem(client.application.config, "CASES_PER_PAGE", 2)
+    auth.login("caseworker")
+    assert _all_pages(client, q="marko", sort="arrival_desc") == [
+        "Bojan Markovic", "Marko Jovanovic", "Ana Markovic", "Zoran Marko", "Marko Markovic", "Marko Petrović"]
+
+
+def test_the_export_beside_a_name_search_keeps_its_filters(markos, client, auth):
+    auth.login("supervisor")
+
+    def export(**args):
+        return client.get("/cases/export", query_string={"format": "csv", "q": "marko", "sort": "name", **args}
+                          ).get_data(as_text=True).splitlines()
+
+    rows = export(programme="AVR-CH")
+    assert len(rows) == 1 + 6  # the header, and the six cases with a "marko"
+    assert any("Markovic" in row for row in rows) and not any("Berisha" in row for row in rows)
+    assert export(programme="VARRP-UK") == rows[:1]  # nobody called so in the other programme

@@ -1,7 +1,7 @@
 """A programme-year's report figures in hand-written SQL: the yardstick for the figures engine."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import text
 
@@ -19,7 +19,7 @@ def hand_figures(conn, programme_id: int, start: date, end: date, programme_star
         return f"CAST(strftime('{ {'YEAR': '%Y', 'MONTH': '%m', 'DAY': '%d'}[unit] }', {column}) AS INTEGER)"
 
     def stamp(day):
-        moment = datetime.combine(day, time(), tzinfo=timezone.utc)
+        moment = datetime.combine(day, time(), tzinfo=UTC)
         return moment if pg else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
     p = {"pid": programme_id, "start": start, "end": end, "pstart": programme_start,

@@ -10,7 +10,7 @@ Then:
 The run fails on any finding above informational, and on any 5xx answer in the server's log.
 Only 127.0.0.1 is ever targeted.
 
-`python -m casework.scan [--quick]` (the tools come from `make scan`'s own environment).
+`python -m tools.scan [--quick]` (the tools come from `make scan`'s own environment).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casework.http_client import Server, Visitor
+from tools.http_client import Server, Visitor
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".venv-scan" / "bin"
@@ -110,8 +110,8 @@ def run_wapiti(app: App, username: str, password: str, workdir: Path, quick: boo
         "--form-url", app.base + "/login", "--form-user", username, "--form-password", password,
         "-x", app.base + "/logout", "-x", app.base + "/admin/users/*/deactivate",
         "-x", app.base + "/admin/users/*/password",
-        "-m", "sql,timesql,xss,permanentxss,exec,file,redirect,crlf,csrf,upload,ssrf,xxe,methods,http_headers,"
-              "cookieflags",
+        "-m", ("sql,timesql,xss,permanentxss,exec,file,redirect,crlf,csrf,upload,ssrf,xxe,methods,http_headers,"
+               "cookieflags"),
         # Every case page has the same forms: a bounded crawl samples them instead of visiting all.
         "-d", "4", "--max-links-per-page", "20", "--max-files-per-dir", "10", "--max-parameters", "12",
         "--max-scan-time", "60" if quick else "180", "--max-attack-time", "15" if quick else "30",
@@ -134,14 +134,14 @@ SQLMAP_TARGETS = [
     # (name, path, data for POST or None, who)
     ("login form", "/login", "csrf_token=x&username=caseworker&password=wrong", None),
     ("search", "/cases/?q=Petrovic", None, "supervisor"),
-    ("case list filters", "/cases/?programme=AVR-CH&status=arrived&municipality=Nis&arrived_from=2010-01-01"
-                          "&arrived_to=2012-12-31&sort=reference&page=1", None, "supervisor"),
-    ("grant list filters", "/grants/?programme=AVR-CH&status=approved&category=business&period_from=2010-01-01"
-                           "&page=1", None, "supervisor"),
+    ("case list filters", ("/cases/?programme=AVR-CH&status=arrived&municipality=Nis&arrived_from=2010-01-01"
+                           "&arrived_to=2012-12-31&sort=reference&page=1"), None, "supervisor"),
+    ("grant list filters", ("/grants/?programme=AVR-CH&status=approved&category=business&period_from=2010-01-01"
+                            "&page=1"), None, "supervisor"),
     ("report parameters", "/reports/?programme=AVR-CH&period=2011", None, "supervisor"),
     ("report export", "/reports/export.csv?programme=AVR-CH&period=2011-Q1", None, "donor.ch"),
-    ("audit search", "/admin/audit?username=caseworker&action=login&entity_type=cases&entity_id=1"
-                     "&start=2020-01-01", None, "admin"),
+    ("audit search", ("/admin/audit?username=caseworker&action=login&entity_type=cases&entity_id=1"
+                      "&start=2020-01-01"), None, "admin"),
 ]
 
 

@@ -60,7 +60,7 @@ class Server:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:])
+                    raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:]) from None
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
@@ -102,7 +102,7 @@ class Visitor:
     def fetch_token(self, path: str = "/login") -> None:
         self.token = csrf_token(self.request(path)[2])
 
-    def login(self, username: str, password: str) -> "Visitor":
+    def login(self, username: str, password: str) -> Visitor:
         self.fetch_token()
         status, location, _ = self.request("/login", {"username": username, "password": password})
         if status != 302 or "login" in location:

@@ -1,4 +1,4 @@
-"""Peak memory of one case-list export, in a fresh process: `python -m casework.bench.export_probe URL FORMAT`."""
+"""Peak memory of one case-list export, in a fresh process: `python -m tools.bench.export_probe URL FORMAT`."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import sys
 import time
 
 from casework import create_app
-from casework.bench.runner import BENCH_PASSWORD
+from tools.bench.runner import BENCH_PASSWORD
 
 
 def _peak_kb() -> int:

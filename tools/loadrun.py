@@ -7,7 +7,7 @@ fixed time; then the same again while other clients post wrong passwords as fast
 Latency p50/p95/p99 and errors are reported per kind of request and written to
 load-results.json. Only 127.0.0.1 is used.
 
-`python -m casework.loadrun [--users 50] [--seconds 60] [--cases 20000] [--database-url URL]`
+`python -m tools.loadrun [--users 50] [--seconds 60] [--cases 20000] [--database-url URL]`
 """
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def prepare(url: str, workdir: Path, users: int, cases: int, say) -> dict:
 
 
 def run_phase(base: str, data: dict, users: int, seconds: float, flood: bool, say) -> dict:
-    from casework.http_client import Visitor
+    from tools.http_client import Visitor
 
     tally, stop = Tally(), threading.Event()
     grants = list(data["grants"])
@@ -222,7 +222,7 @@ def main(argv=None) -> int:
         if sys.stderr.isatty():
             print(line, file=sys.stderr, flush=True)
 
-    from casework.http_client import Server
+    from tools.http_client import Server
 
     workdir = Path(tempfile.mkdtemp(prefix="casework-load-"))
     data = prepare(options.database_url, workdir, max(options.users, 5), options.cases, say)

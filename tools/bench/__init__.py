@@ -7,7 +7,7 @@ measurements the same way.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 MEASUREMENTS: list[tuple[str, Callable]] = []
 

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 
 
 def sqlite_url(cache_dir: Path, scale: int, seed: int) -> str:
@@ -21,7 +22,7 @@ def _ready(app, scale: int) -> bool:
     try:
         return db.session.scalar(select(func.count()).select_from(Case).join(Programme)
                                  .where(Programme.code.like("SYN-%"))) == scale
-    except Exception:
+    except SQLAlchemyError:  # no schema yet
         db.session.rollback()
         return False
 

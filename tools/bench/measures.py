@@ -7,16 +7,16 @@ import io
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime
 
-from flask import render_template_string
 from sqlalchemy import func, select, text
 
-from casework.bench import NotAvailable, measurement
-from casework.bench.runner import median_time, p95
+from tools.bench import NotAvailable, measurement
+from tools.bench.runner import ROOT, TRIVIAL_URL, median_time, p95
 
 
 def _late_page(bench) -> int:
@@ -62,7 +62,7 @@ def case_list(bench) -> dict:
     samples, per_url = _timed_pages(bench, case_list_urls(bench))
     # Typing a late page's number skips rows through the index: reported, not part of the ratio.
     late_by_number = bench.timed(f"/cases/?page={_late_page(bench)}", runs)
-    trivial = bench.timed("/bench/trivial", runs * 3)
+    trivial = bench.timed(TRIVIAL_URL, runs * 3)
     list_p95, trivial_p95 = p95(samples), p95(trivial)
     return {"case_list_p95_ms": round(list_p95, 1), "case_list_p95_ms_by_page": per_url,
             "case_list_late_page_by_number_p95_ms": round(p95(late_by_number), 1),
@@ -86,7 +86,7 @@ def grant_list_urls(bench) -> dict[str, str]:
 def grant_list(bench) -> dict:
     runs = bench.options.runs
     samples, per_url = _timed_pages(bench, grant_list_urls(bench))
-    trivial = bench.timed("/bench/trivial", runs * 3)
+    trivial = bench.timed(TRIVIAL_URL, runs * 3)
     return {"grant_list_p95_ms": round(p95(samples), 1), "grant_list_p95_ms_by_page": per_url,
             "grant_list_vs_trivial": round(p95(samples) / p95(trivial), 2),
             "decision_queue_p95_ms": round(p95(bench.timed("/grants/queue", runs)), 1)}
@@ -142,11 +142,11 @@ def _report_url(bench):
 def report_vs_sql(bench) -> dict:
     if importlib.util.find_spec("casework.reports.engine") is None:
         raise NotAvailable("n/a: engine not present")
-    from casework.bench.report_sql import hand_figures
     from casework.extensions import db
     from casework.programmes.models import Programme
     from casework.reports.engine import compute_figures
     from casework.reports.periods import parse_period
+    from tools.bench.report_sql import hand_figures
 
     programme = db.session.scalar(select(Programme).where(Programme.code == REPORT_PROGRAMME))
     period = parse_period(str(REPORT_YEAR))
@@ -165,7 +165,7 @@ def report_vs_sql(bench) -> dict:
 
 @measurement("search")
 def search(bench) -> dict:
-    from casework.search.bench import measure_search
+    from tools.search_bench import measure_search
 
     figures = measure_search(bench.app)
     return {"search_p95_ms": figures["search_p95_ms"], "search_vs_trivial": figures["search_vs_trivial"],
@@ -209,7 +209,7 @@ def _raw_insert(rows: list[list[str]]) -> None:
     mark = "%s" if conn.dialect.name == "postgresql" else "?"
     case_id = (conn.execute(text("SELECT MAX(id) FROM cases")).scalar() or 0) + 1
     person_id = (conn.execute(text("SELECT MAX(id) FROM persons")).scalar() or 0) + 1
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     cases, persons, ids = [], [], {}
     for row in rows:
         if row[0] not in ids:
@@ -265,8 +265,8 @@ def export_memory(bench) -> dict:
     out = {}
     for fmt in ("csv", "xlsx"):
         probe = subprocess.run(
-            [sys.executable, "-m", "casework.bench.export_probe", bench.url, fmt],
-            capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "tools.bench.export_probe", bench.url, fmt],
+            capture_output=True, text=True, check=False, cwd=ROOT,
             env={**os.environ, "CASEWORK_INSTANCE_PATH": bench.app.instance_path})
         if probe.returncode != 0:
             raise RuntimeError(f"export probe failed: {probe.stderr[-500:]}")
@@ -278,15 +278,75 @@ def export_memory(bench) -> dict:
     return out
 
 
-def register_trivial_page(app) -> None:
-    """A logged-in page that renders the layout and nothing else: the yardstick for ratios."""
-    from casework.auth.permissions import login_required_any
+# --- the slow pages against the trivial page ---------------------------------------------
 
-    @login_required_any
-    def trivial():
-        return render_template_string('{% extends "base.html" %}{% block content %}ok{% endblock %}')
-
-    app.add_url_rule("/bench/trivial", "bench_trivial", trivial)
+RATIO_ROUNDS = 3
 
 
-__all__ = ["persons_file", "register_trivial_page", "date"]
+def _common_names() -> tuple[str, str]:
+    """The most common family name, and the most common full name ("Family Given")."""
+    from casework.cases.models import Person
+    from casework.extensions import db
+
+    family = db.session.execute(select(Person.family_name, func.count().label("n")).group_by(Person.family_name)
+                                .order_by(text("n DESC"), Person.family_name).limit(1)).first()
+    full = db.session.execute(select(Person.family_name, Person.given_name, func.count().label("n"))
+                              .group_by(Person.family_name, Person.given_name)
+                              .order_by(text("n DESC"), Person.family_name, Person.given_name).limit(1)).first()
+    db.session.remove()
+    return (family[0] if family else "Petrović"), (f"{full[0]} {full[1]}" if full else "Petrović Marko")
+
+
+def ratio_pages(bench) -> dict[str, str]:
+    from urllib.parse import quote_plus
+
+    family, full = _common_names()
+    return {
+        "decision_queue": "/grants/queue",
+        "search_family_name": f"/cases/?q={quote_plus(family)}",
+        "search_full_name": f"/cases/?q={quote_plus(full)}",
+        "grant_list": "/grants/",
+        "case_list": "/cases/",
+        "dashboard": "/dashboard",
+    }
+
+
+def _waiting_grants(bench) -> int:
+    from casework.auth.models import User
+    from casework.extensions import db
+    from casework.grants.services import queue_count
+
+    user = db.session.scalar(select(User).where(User.username == "bench.supervisor"))
+    waiting = queue_count(user, cap=10_000_000)  # every waiting grant, for the record
+    db.session.remove()
+    return waiting
+
+
+@measurement("page_ratios")
+def page_ratios(bench) -> dict:
+    """Each page's p95 over the trivial page's p95, in three rounds; the median of the three.
+
+    Within a round every page's requests alternate with the trivial page's, so both see the
+    same machine; the round's trivial p95 is over all of its trivial requests."""
+    pages = ratio_pages(bench)
+    runs = bench.options.runs
+    for url in [TRIVIAL_URL, *pages.values()]:
+        bench.get(url)  # warm once
+    rounds = []
+    for _ in range(RATIO_ROUNDS):
+        trivial, timings = [], {name: [] for name in pages}
+        for name, url in pages.items():
+            for _ in range(runs):
+                trivial += bench.timed(TRIVIAL_URL, 1, warm=False)
+                timings[name] += bench.timed(url, 1, warm=False)
+        trivial_p95 = p95(trivial)
+        rounds.append({"trivial_p95_ms": round(trivial_p95, 2),
+                       **{name: {"p95_ms": round(p95(samples), 2), "ratio": round(p95(samples) / trivial_p95, 2)}
+                          for name, samples in timings.items()}})
+    ratios = {name: {"median": statistics.median(r[name]["ratio"] for r in rounds),
+                     "runs": [r[name]["ratio"] for r in rounds],
+                     "p95_ms_runs": [r[name]["p95_ms"] for r in rounds]} for name in pages}
+    return {"ratio_trivial_url": TRIVIAL_URL, "ratio_trivial_p95_ms_runs": [r["trivial_p95_ms"] for r in rounds],
+            "ratio_pages": pages, "ratios_vs_trivial": ratios,
+            "ratio_decision_queue_waiting": _waiting_grants(bench),
+            "ratios_worst_median": max(r["median"] for r in ratios.values())}

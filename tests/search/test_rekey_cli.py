@@ -1,20 +1,10 @@
-"""`casework search bench` and `casework search rekey` on a small database."""
+"""`casework search rekey` on a small database."""
 from __future__ import annotations
-
-import json
 
 from sqlalchemy import select, update
 
 from casework.cases.models import Person
 from casework.extensions import db
-
-
-def test_bench_prints_the_figures(office, runner):
-    result = runner.invoke(args=["search", "bench", "--runs", "1"])
-    assert result.exit_code == 0, result.output
-    figures = json.loads(result.output)
-    assert figures["persons"] == 3
-    assert figures["search_p95_ms"] > 0 and figures["search_vs_trivial"] > 0
 
 
 def test_rekey_repairs_keys_written_without_them(office, runner):
