@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow
 
@@ -35,6 +35,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # The username as compared (casework.auth.usernames.username_key), kept in step by the validator.
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -44,9 +46,16 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    programmes: Mapped[list["Programme"]] = relationship(  # noqa: F821
+    programmes: Mapped[list[Programme]] = relationship(  # noqa: F821
         secondary=user_programmes, back_populates="users", order_by="Programme.code"
     )
+
+    @validates("username")
+    def _keep_key(self, _key, value):
+        from casework.auth.usernames import username_key
+
+        self.username_key = username_key(value)
+        return value
 
     # Flask-Login protocol
     @property

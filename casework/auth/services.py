@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from casework.audit.services import record
 from casework.auth.models import Role, User, new_session_token
 from casework.auth.passwords import hash_password, password_problem, verify_password
+from casework.auth.usernames import scripts, typed_name_tag, username_key
 from casework.db import utcnow
 from casework.errors import DomainError
 from casework.extensions import db
@@ -14,7 +15,16 @@ from casework.programmes.models import Programme
 
 
 def find_user(username: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if "\x00" in username:
+        return None
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+
+
+def typed_name_summary(typed: str) -> str:
+    """What the audit trail says for a name typed at login that belongs to no account."""
+    from flask import current_app
+
+    return f"unknown account #{typed_name_tag(current_app.config['SECRET_KEY'], typed)}"
 
 
 def _programmes_by_code(codes) -> list[Programme]:
@@ -31,6 +41,11 @@ def create_user(username: str, role: Role | str, password: str, *, full_name: st
                 programme_codes=(), programmes=None, actor=None) -> User:
     username = username.strip()
     if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        raise DomainError(_("A username is 1 to 64 letters, digits, dots, dashes or underscores."), "username")
+    if len(scripts(username)) > 1:
+        raise DomainError(_("A username uses the letters of one alphabet only (not Latin and Cyrillic mixed)."),
+                          "username")
+    if len(username_key(username)) > 64:
         raise DomainError(_("A username is 1 to 64 letters, digits, dots, dashes or underscores."), "username")
     if find_user(username) is not None:
         raise DomainError(_("The username %(u)s is taken.", u=username), "username")
@@ -75,27 +90,26 @@ class LoginThrottled(DomainError):
         self.status = status
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, ip: str | None) -> User | None:
     """The user if the password is right and the account active; always verifies a hash.
 
-    Raises LoginThrottled while the account is locked or the address is over its limit;
-    the check costs the same time whether or not the account exists."""
-    from flask import has_request_context, request
-
+    `ip` is the client's address (for the per-address limit and the audit trail). Raises
+    LoginThrottled while the account is locked or the address is over its limit; the check
+    costs the same time whether or not the account exists. A name that belongs to no account
+    is never recorded as typed (it may be a password typed into the wrong box)."""
     from casework.auth import lockout
 
-    ip = request.remote_addr if has_request_context() else None
+    user = find_user(username)
+    summary = user.username if user is not None else typed_name_summary(username)
     if lockout.address_limited(ip) or lockout.account_locked(username):
         verify_password(None, password)  # the same work as a real attempt
-        record("login_refused", entity_type="users", summary=username[:64].replace("\x00", ""))
+        record("login_refused", entity_type="users", entity_id=user.id if user else None, summary=summary)
         if lockout.address_limited(ip):
             raise LoginThrottled(_("Too many failed logins from this address. Try again later."), 429)
         raise LoginThrottled(_("Too many failed logins for this account. Try again in 15 minutes."), 200)
-    user = find_user(username) if "\x00" not in username else None
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        record("login_failed", entity_type="users", entity_id=user.id if user else None,
-               summary=username[:64].replace("\x00", ""))
+        record("login_failed", entity_type="users", entity_id=user.id if user else None, summary=summary)
         lockout.record_failure(username, ip)
         return None
     lockout.clear_failures(username)

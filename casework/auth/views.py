@@ -1,7 +1,6 @@
 """Logging in and out."""
-from urllib.parse import urlsplit
-
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -32,7 +31,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr)
         except services.LoginThrottled as refused:
             db.session.commit()
             flash(refused.message, "error")

@@ -84,7 +84,7 @@ def test_known_and_unknown_usernames_take_the_same_time(app, office):
         for name in ("caseworker", "nobody.at.all"):
             db.session.execute(delete(lockout.LoginFailure))
             start = time.perf_counter()
-            assert authenticate(name, "wrong password!!") is None
+            assert authenticate(name, "wrong password!!", None) is None
             timings[name] = time.perf_counter() - start
         db.session.rollback()
         differences.append(timings["caseworker"] - timings["nobody.at.all"])
