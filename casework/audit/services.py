@@ -83,5 +83,6 @@ ACTIONS = (
     "grant_completed", "grant_decided", "grant_edited", "grant_proposed", "grant_submitted", "import_completed",
     "login", "login_failed", "login_refused", "logout", "password_changed", "person_created",
     "person_returned_again", "person_updated", "programme_cap_set", "programme_created", "programme_updated",
-    "report_exported", "report_submitted", "user_created", "user_deactivated", "user_updated",
+    "report_exported", "report_submitted", "session_ended", "sessions_ended", "user_created", "user_deactivated",
+    "user_updated",
 )

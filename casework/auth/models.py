@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -30,6 +31,11 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def token_digest(token: str) -> str:
+    """What the database keeps of a session token: a stolen copy of the table logs nobody in."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -41,8 +47,6 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Changes at logout, password change and deactivation, killing every older cookie.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -66,8 +70,26 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The session record this request came with (set by the user loader, or at login).
+    current_session = None
+
+    def get_id(self) -> str | None:
+        return getattr(self, "_session_token", None)
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class UserSession(Base):
+    """One login: created at login, ended by logout, by the user or an administrator, by a password
+    change or deactivation. The cookie carries the token; the database keeps its digest."""
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()

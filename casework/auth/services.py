@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from casework.audit.services import record
-from casework.auth.models import Role, User, new_session_token
+from casework.auth.models import (
+    Role,
+    User,
+    UserSession,
+    new_session_token,
+    token_digest,
+)
 from casework.auth.passwords import hash_password, password_problem, verify_password
 from casework.auth.usernames import scripts, typed_name_tag, username_key
 from casework.db import utcnow
@@ -77,7 +83,7 @@ def update_user(user: User, *, role=None, full_name=None, programmes=None, actor
     after = {"role": user.role, "full_name": user.full_name, "programmes": [p.code for p in user.programmes]}
     if before != after:
         if before["role"] != after["role"]:
-            user.session_token = new_session_token()
+            _end_sessions(user)
         record("user_updated", user=actor, entity=user, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return user
 
@@ -119,21 +125,89 @@ def authenticate(username: str, password: str, ip: str | None) -> User | None:
 
 
 def set_password(user: User, password: str, actor=None) -> None:
+    """An administrator sets a user's password: every session of that user ends."""
     problem = password_problem(password)
     if problem:
         raise DomainError(problem, "password")
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    _end_sessions(user)
     record("password_changed", user=actor, entity=user)
+
+
+def change_own_password(user: User, current: str, new: str, keep=None) -> int:
+    """A user changes their own password: the current one is required, the password rules apply,
+    and every other session of theirs ends (`keep`, the one they are using, stays). Returns how
+    many sessions ended."""
+    if not verify_password(user.password_hash, current or ""):
+        raise DomainError(_("The current password is not right."), "current_password")
+    problem = password_problem(new)
+    if problem:
+        raise DomainError(problem, "new_password")
+    if verify_password(user.password_hash, new):
+        raise DomainError(_("Choose a password different from the current one."), "new_password")
+    user.password_hash = hash_password(new)
+    ended = _end_sessions(user, keep=keep)
+    record("password_changed", user=user, entity=user, changes={"other_sessions_ended": ended})
+    return ended
 
 
 def deactivate_user(user: User, actor=None) -> None:
     user.is_active = False
-    user.session_token = new_session_token()
+    _end_sessions(user)
     record("user_deactivated", user=actor, entity=user)
 
 
+def start_session(user: User, ip: str | None, user_agent: str = "") -> str:
+    """A new session record for a login; returns the token for the cookie (rotated at every login)."""
+    sessions_of(user)  # drops the user's expired records
+    token = new_session_token()
+    session = UserSession(user_id=user.id, token_digest=token_digest(token), created_at=utcnow(),
+                          ip=(ip or None) and ip[:45], user_agent=(user_agent or "")[:200])
+    db.session.add(session)
+    db.session.flush()
+    user._session_token, user.current_session = token, session
+    return token
+
+
+def sessions_of(user: User) -> list[UserSession]:
+    """The user's live sessions, newest first (records past the absolute lifetime are dropped)."""
+    from casework.auth.session import expired
+
+    found = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                               .order_by(UserSession.created_at.desc(), UserSession.id.desc())).all()
+    for record in found:
+        if expired(record):
+            db.session.delete(record)
+    return [record for record in found if not expired(record)]
+
+
+def _end_sessions(user: User, keep=None) -> int:
+    stmt = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep is not None:
+        stmt = stmt.where(UserSession.id != keep.id)
+    return db.session.execute(stmt).rowcount
+
+
+def end_one_session(user: User, session_id: int, actor=None) -> None:
+    """End one of `user`'s sessions (the user's own choice, or an administrator's)."""
+    session = db.session.scalar(select(UserSession).where(UserSession.id == session_id,
+                                                          UserSession.user_id == user.id))
+    if session is None:
+        raise DomainError(_("That session has ended already."), "")
+    db.session.delete(session)
+    record("session_ended", user=actor, entity=user,
+           changes={"session": session.id, "started": session.created_at, "ip": session.ip})
+
+
+def end_every_session(user: User, actor=None) -> int:
+    """Log out everywhere: every session of `user` ends, this one included."""
+    ended = _end_sessions(user)
+    record("sessions_ended", user=actor, entity=user, changes={"sessions": ended})
+    return ended
+
+
 def end_session(user: User) -> None:
-    """Logout: a new token makes every cookie issued before it worthless."""
-    user.session_token = new_session_token()
+    """Logout: this session's record goes, so its cookie is worthless; other sessions stay."""
+    if user.current_session is not None:
+        db.session.execute(delete(UserSession).where(UserSession.id == user.current_session.id))
     record("logout", user=user, entity=user)
