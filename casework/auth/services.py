@@ -175,10 +175,10 @@ def sessions_of(user: User) -> list[UserSession]:
 
     found = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
                                .order_by(UserSession.created_at.desc(), UserSession.id.desc())).all()
-    for record in found:
-        if expired(record):
-            db.session.delete(record)
-    return [record for record in found if not expired(record)]
+    for old in found:
+        if expired(old):
+            db.session.delete(old)
+    return [live for live in found if not expired(live)]
 
 
 def _end_sessions(user: User, keep=None) -> int:
