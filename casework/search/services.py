@@ -156,9 +156,20 @@ def likely_duplicates_many(people, limit: int = 3, chunk: int = 1000) -> list[li
     keys = sorted({key for key, *_rest in wanted if key})
     programme_ids = sorted({programme_id for *_rest, programme_id in wanted})
     recorded: dict[tuple[str, int], list[Person]] = {}
+    on_postgresql = db.session.connection().dialect.name == "postgresql"
+    if on_postgresql:
+        chunk *= 10  # one array parameter, not a bound parameter per name
     for start in range(0, len(keys), chunk):
+        part = keys[start:start + chunk]
+        if on_postgresql:
+            from sqlalchemy import String, any_, literal
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            same_key = Person.search_key == any_(literal(part, ARRAY(String)))
+        else:
+            same_key = Person.search_key.in_(part)
         stmt = (select(Person).join(Person.case).options(contains_eager(Person.case))
-                .where(Person.search_key.in_(keys[start:start + chunk]), Case.programme_id.in_(programme_ids))
+                .where(same_key, Case.programme_id.in_(programme_ids))
                 .order_by(Person.id))
         for person in db.session.scalars(stmt):
             recorded.setdefault((person.search_key, person.case.programme_id), []).append(person)

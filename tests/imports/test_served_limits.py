@@ -13,7 +13,7 @@ import time
 import pytest
 
 from casework.extensions import db
-from tests.conftest import PASSWORD, make_app, own_database
+from tests.conftest import PASSWORD, TEST_DB_URL, make_app, own_database
 from tests.helpers import import_files as files
 from tests.helpers.served import Browser, Gunicorn
 
@@ -30,7 +30,8 @@ def served(tmp_path_factory):
     from tests import factories
 
     tmp_path = tmp_path_factory.mktemp("served")
-    with own_database("sqlite", tmp_path) as url:
+    # The database of this pass of the suite: SQLite, or PostgreSQL when the suite runs there.
+    with own_database("postgresql" if TEST_DB_URL else "sqlite", tmp_path) as url:
         app = make_app(url, tmp_path / "instance")
         with app.app_context():
             upgrade()
