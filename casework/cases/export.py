@@ -104,7 +104,7 @@ def _unlinked_xlsx(rows):
         os.chmod(folder, 0o700)
         path = os.path.join(folder, "cases.xlsx")
         write_xlsx(rows, path)
-        handle = open(path, "rb")  # noqa: SIM115 (closed by the response)
+        handle = open(path, "rb")  # closed by the response
     return handle
 
 

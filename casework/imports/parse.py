@@ -95,7 +95,7 @@ def _check_xlsx_package(archive: zipfile.ZipFile, limits: Limits) -> None:
         except DefusedXmlException:
             raise FileError("the XLSX file contains a document type declaration (DOCTYPE), which is not "
                             "accepted") from None
-        except Exception:  # noqa: BLE001 (a damaged part: expat and zlib raise several kinds)
+        except Exception:  # a damaged part: expat and zlib raise several kinds
             raise FileError("not a readable XLSX file") from None
 
 
@@ -119,7 +119,7 @@ def _xlsx_rows(data: bytes, limits: Limits):
     _check_xlsx_package(archive, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file)
+    except Exception:  # openpyxl raises many kinds for a damaged file
         raise FileError("not a readable XLSX file") from None
     try:
         if not workbook.worksheets:
@@ -139,7 +139,7 @@ def _xlsx_rows(data: bytes, limits: Limits):
             yield [_cell(v) for v in values]
     except FileError:
         raise
-    except Exception:  # noqa: BLE001 (a malformed sheet discovered while reading it)
+    except Exception:  # a malformed sheet discovered while reading it
         raise FileError("not a readable XLSX file") from None
     finally:
         workbook.close()

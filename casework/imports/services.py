@@ -384,7 +384,7 @@ def _allocate_ids(table: str, n: int) -> list[int]:
 
 CASE_TABLE_COLUMNS = ["id", "reference", "legacy_reference", "programme_id", "sending_country", "arrival_date",
                 "municipality", "caseworker_id", "status", "notes", "created_at", "updated_at", "version"]
-from casework.search.normalize import search_key, search_key_given_first
+from casework.search.normalize import search_key, search_key_given_first  # noqa: E402
 
 PERSON_TABLE_COLUMNS = ["id", "case_id", "family_name", "given_name", "sex", "birth_year", "birth_date", "nationality",
                   "relationship", "travelled", "created_at", "updated_at", "version", "search_key",

@@ -44,7 +44,7 @@ def test_casework_run_logs_paths_without_query_strings(tmp_path):
 
 def test_gunicorn_settings_log_no_query_string_or_referrer():
     namespace: dict = {}
-    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 (the repository's own settings)
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # the repository's own settings
     fmt = namespace["access_log_format"]
     assert "%(U)s" in fmt
     for leaks in ("%(r)s", "%(q)s", "%(f)s", "%({query_string}e)s"):
