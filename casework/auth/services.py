@@ -152,6 +152,8 @@ def change_own_password(user: User, current: str, new: str, keep=None) -> int:
 
 
 def deactivate_user(user: User, actor=None) -> None:
+    if actor is not None and actor.id == user.id:
+        raise DomainError(_("You cannot deactivate your own account."), "user")
     user.is_active = False
     _end_sessions(user)
     record("user_deactivated", user=actor, entity=user)

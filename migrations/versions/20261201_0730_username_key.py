@@ -1,7 +1,7 @@
 """Usernames compared in one stored form: users.username_key (NFKC, case-folded), unique.
 
 Revision ID: 0730
-Revises: 0602
+Revises: 0721
 Create Date: 2026-12-01 16:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0730'
-down_revision = '0602'
+down_revision = '0721'
 branch_labels = None
 depends_on = None
 

@@ -21,7 +21,7 @@ def persons_csv(rows: int, programme: str = "AVR-CH", start: int = 0) -> bytes:
         if member == 0:
             out.write(f"L/{case},{programme},{family},{given}{case},M,{1950 + case % 40},principal,15.03.2003\n")
         else:
-            out.write(f"L/{case},{programme},{family},{given}{case},F,{2000 + case % 10},child,15.03.2003\n")
+            out.write(f"L/{case},{programme},{family},{given}{case},F,{1994 + case % 8},child,15.03.2003\n")
     return out.getvalue().encode("utf-8")
 
 

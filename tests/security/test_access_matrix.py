@@ -67,6 +67,7 @@ def _url(app, rule, office):
         "programme_id": office.ch.id,
         "report_id": 1,
         "grant_id": _draft_grant(case).id,
+        "payment_id": 1,
         "fmt": "csv",
         "filename": "casework.css",
         "session_id": 999999,

@@ -81,6 +81,13 @@ def targets(app, office):
     grants = (proposed(office, case=office.uk_case, actor=office.caseworker_uk),
               submitted(office, case=office.uk_case, actor=office.caseworker_uk),
               approved(office, case=office.uk_case, amount="900", actor=office.caseworker_uk))
+    # A payment by someone else, so the supervisor's grant page holds the reversal form too.
+    from datetime import date
+
+    from casework.grants.services import record_disbursement
+
+    record_disbursement(grants[2], office.caseworker_uk, paid_on=date.today(), amount="100", mode="cash")
+    db.session.commit()
     users = {"supervisor": office.supervisor, "admin": office.admin}
     found = {}
     for role, page in _source_pages(office, grants):
