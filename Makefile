@@ -10,13 +10,15 @@ SCALE  ?= 400000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 
+# setuptools and wheel too: the venv's own copies are old and have known vulnerabilities.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
@@ -74,7 +76,7 @@ bench: install
 SCAN_VENV := .venv-scan
 $(SCAN_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(SCAN_VENV)
-	$(SCAN_VENV)/bin/python -m pip install -q --upgrade pip
+	$(SCAN_VENV)/bin/python -m pip install -q --upgrade pip setuptools wheel
 	$(SCAN_VENV)/bin/python -m pip install -q $$($(PYTHON) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['scan']))")
 	touch $@
 

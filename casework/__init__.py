@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
+    cfg.protect_instance_folder(app.instance_path)
     app.config.from_mapping(cfg.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
@@ -107,6 +108,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     """Durable, consistent SQLite: WAL, full sync, foreign keys, wait rather than fail on locks."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        # Owner-only before WAL mode creates -wal and -shm, which SQLite gives the database
+        # file's permissions; files made earlier under a looser umask are tightened too.
+        for _seq, _name, path in cursor.execute("PRAGMA database_list").fetchall():
+            if path:
+                cfg.owner_only(path, path + "-wal", path + "-shm")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")

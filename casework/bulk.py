@@ -5,15 +5,18 @@ values); SQLite gets dates and times as the ISO text SQLAlchemy itself writes.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def _sqlite_value(value):
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+_PLAIN = (str, int, float, bool, bytes)
 
 
 def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
@@ -22,13 +25,23 @@ def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
     names = ", ".join(columns)
     count = 0
     if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
         return count
-    rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
+    # Most values pass unchanged; the few dates and times (often one `now` for every row) are
+    # converted once each.
+    converted: dict = {}
+
+    def value(v):
+        if v is None or type(v) in _PLAIN:
+            return v
+        if v not in converted:
+            converted[v] = _sqlite_value(v)
+        return converted[v]
+
+    rows = [tuple(map(value, row)) for row in rows]
     cursor = raw.cursor()
     try:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)

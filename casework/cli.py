@@ -18,8 +18,22 @@ def _create_app():
 
 
 def main() -> None:
+    _log_paths_without_query_strings()
     cli = FlaskGroup(create_app=_create_app, help="casework: case management for assisted voluntary return.")
     cli.main(prog_name="casework")
+
+
+def _log_paths_without_query_strings() -> None:
+    """`casework run` logs each request's method, path and status, never its query string:
+    search terms (names, dates of birth) travel there."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    def log_request(self, code="-", size="-"):
+        method, _, rest = self.requestline.partition(" ")
+        target, _, protocol = rest.partition(" ")
+        self.log("info", '"%s %s %s" %s %s', method, target.split("?", 1)[0], protocol, code, size)
+
+    WSGIRequestHandler.log_request = log_request
 
 
 def _date(ctx, param, value):

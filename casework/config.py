@@ -18,6 +18,34 @@ DEFAULTS = {
 }
 
 
+def protect_instance_folder(instance_path: str) -> None:
+    """instance/ holds the database, the secret key and uploads: its owner alone may enter it."""
+    path = Path(instance_path)
+    path.mkdir(parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        os.chmod(path, 0o700)
+
+
+def owner_only(*paths) -> None:
+    """Make each existing file readable and writable by its owner only, whatever the umask was."""
+    for path in paths:
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # not ours (a shared system database): leave it to its owner
+            continue
+
+
+def write_private(path, data: bytes) -> None:
+    """Write a file that holds personal data or secrets: 0600 from its first byte."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    owner_only(path)
+
+
 def load_secret_key(instance_path: str) -> str:
     """The key from the environment, else one generated once into instance/ (owner-only)."""
     key = os.environ.get("CASEWORK_SECRET_KEY")
@@ -25,6 +53,7 @@ def load_secret_key(instance_path: str) -> str:
         return key
     path = Path(instance_path) / "secret_key"
     if path.exists():
+        owner_only(path)
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)

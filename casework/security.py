@@ -47,6 +47,12 @@ def enforce_session_lifetime():
     if started is None:
         session["_started"] = started = now
     if (seen is not None and now - seen > idle) or now - started > absolute:
+        record = getattr(current_user, "current_session", None)
+        if record is not None:
+            from casework.extensions import db
+
+            db.session.delete(record)  # the server forgets the session too
+            db.session.commit()
         logout_user()
         session.clear()
         from casework.extensions import login_manager

@@ -128,6 +128,35 @@ def users_password(user_id: int):
     return redirect(url_for("admin.users_edit", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/sessions")
+@admin_only
+def user_sessions(user_id: int):
+    user = _user_or_404(user_id)
+    return render_template("admin/user_sessions.html", user=user, sessions=users.sessions_of(user),
+                           current=current_user.current_session, form=ConfirmForm(),
+                           end_endpoint="admin.end_user_session", end_args={"user_id": user.id})
+
+
+@bp.route("/users/<int:user_id>/sessions/<int:session_id>/end", methods=["POST"])
+@admin_only
+def end_user_session(user_id: int, session_id: int):
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        save_and_flash(lambda: users.end_one_session(user, session_id, actor=current_user),
+                       _("The session was ended."))
+    return redirect(url_for("admin.user_sessions", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/sessions/end-all", methods=["POST"])
+@admin_only
+def end_user_sessions(user_id: int):
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        save_and_flash(lambda: users.end_every_session(user, actor=current_user),
+                       _("Every session of %(u)s was ended.", u=user.username))
+    return redirect(url_for("admin.user_sessions", user_id=user.id))
+
+
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @admin_only
 def users_deactivate(user_id: int):

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import and_, or_, select
 
 from casework.audit.models import AuditEvent
-from casework.auth.models import User
-from casework.extensions import db
 
 
 @dataclass
@@ -30,8 +28,12 @@ def audit_statement(filters: AuditFilters):
     stmt = select(AuditEvent)
     if filters.username:
         # A known user by id (indexed with the time); a name nobody has, as typed at a failed login.
-        user_id = db.session.scalar(select(User.id).where(User.username == filters.username))
-        typed = and_(AuditEvent.action.in_(("login_failed", "login_refused")), AuditEvent.summary == filters.username)
+        from casework.auth.services import find_user, typed_name_summary
+
+        user = find_user(filters.username)
+        user_id = user.id if user is not None else None
+        typed = and_(AuditEvent.action.in_(("login_failed", "login_refused")),
+                     AuditEvent.summary == typed_name_summary(filters.username))
         stmt = stmt.where(or_(AuditEvent.user_id == user_id, typed) if user_id is not None
                           else or_(AuditEvent.username == filters.username, typed))
     if filters.entity_type:
@@ -43,7 +45,7 @@ def audit_statement(filters: AuditFilters):
     if filters.programme_id is not None:
         stmt = stmt.where(AuditEvent.programme_id == filters.programme_id)
     if filters.start:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(filters.start, time(), timezone.utc))
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(filters.start, time(), UTC))
     if filters.end:
-        stmt = stmt.where(AuditEvent.at <= datetime.combine(filters.end, time.max, timezone.utc))
+        stmt = stmt.where(AuditEvent.at <= datetime.combine(filters.end, time.max, UTC))
     return stmt

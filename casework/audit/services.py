@@ -1,6 +1,7 @@
 """Recording audit events. Services call record(); nothing edits or deletes an event."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,11 +34,17 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+# A proxy's request id is kept only in the two forms proxies generate (a UUID, or 32 hex digits
+# as nginx's $request_id); anything else is replaced by one of ours, never stored as sent.
+_REQUEST_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+
+
 def request_id() -> str | None:
     if not has_request_context():
         return None
     if "request_id" not in g:
-        g.request_id = request.headers.get("X-Request-Id", "")[:36] or str(uuid.uuid4())
+        sent = request.headers.get("X-Request-Id", "").lower()
+        g.request_id = sent if _REQUEST_ID.fullmatch(sent) else str(uuid.uuid4())
     return g.request_id
 
 
@@ -79,6 +86,7 @@ ACTIONS = (
     "person_returned_again", "person_updated", "plan_approved", "plan_created", "plan_item_added",
     "plan_item_removed", "plan_item_status_changed", "plan_item_updated", "plan_sent_back", "plan_submitted",
     "plan_version_started", "programme_cap_set", "programme_created", "programme_updated", "provider_created",
-    "provider_updated", "referral_answered", "referral_sent", "report_exported", "report_submitted", "task_added",
-    "task_closed", "user_created", "user_deactivated", "user_locale_set", "user_updated",
+    "provider_updated", "referral_answered", "referral_sent", "report_exported", "report_submitted",
+    "session_ended", "sessions_ended", "task_added", "task_closed", "user_created", "user_deactivated",
+    "user_locale_set", "user_updated",
 )

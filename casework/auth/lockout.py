@@ -35,7 +35,11 @@ class LoginFailure(Base):
 
 
 def _key(username: str) -> str:
-    return username.strip().lower().replace("\x00", "")[:64]
+    """The account a failure counts against: a keyed hash of the compared form of the name,
+    so the table holds no typed text either."""
+    from casework.auth.usernames import typed_name_tag
+
+    return typed_name_tag(current_app.config["SECRET_KEY"], username.replace("\x00", ""))
 
 
 def account_locked(username: str, now: datetime | None = None) -> bool:

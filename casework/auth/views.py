@@ -1,15 +1,16 @@
-"""Logging in and out, and the user's own account page."""
+"""Logging in and out, the language switcher, and the user's own account pages."""
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from casework.auth import services
-from casework.auth.forms import LanguageForm, LoginForm
+from casework.auth.forms import ActionForm, ChangePasswordForm, LanguageForm, LoginForm
 from casework.auth.permissions import login_required_any, public
 from casework.extensions import db
+from casework.forms import save, save_and_flash
 from casework.i18n import SESSION_KEY
 
 bp = Blueprint("auth", __name__)
@@ -40,16 +41,18 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr)
         except services.LoginThrottled as refused:
             db.session.commit()
             flash(refused.message, "error")
             return render_template("auth/login.html", form=form), refused.status
-        db.session.commit()
         if user is None:
+            db.session.commit()
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        _new_session()
+        services.start_session(user, request.remote_addr, request.user_agent.string)
+        db.session.commit()
+        _new_session()  # a new cookie for the new session record: only the language choice carries over
         login_user(user)
         session["_started"] = int(time.time())  # for the absolute session lifetime
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
@@ -85,6 +88,58 @@ def language():
 def account():
     """Who the user is logged in as: name, role, programmes and last login."""
     return render_template("auth/account.html", user=current_user)
+
+
+@bp.route("/account/sessions")
+@login_required_any
+def sessions():
+    user = current_user._get_current_object()
+    return render_template("auth/sessions.html", sessions=services.sessions_of(user),
+                           current=user.current_session, form=ActionForm(),
+                           end_endpoint="auth.end_session", end_args={})
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required_any
+def end_session(session_id: int):
+    user = current_user._get_current_object()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    is_current = user.current_session is not None and user.current_session.id == session_id
+    save_and_flash(lambda: services.end_one_session(user, session_id, actor=user), _("The session was ended."))
+    if is_current:
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@login_required_any
+def end_all_sessions():
+    user = current_user._get_current_object()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.end_every_session(user, actor=user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out everywhere."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required_any
+def password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        _ended, error = save(form, lambda: services.change_own_password(
+            user, form.current_password.data, form.new_password.data, keep=user.current_session))
+        if error is None:
+            flash(_("Your password was changed; your other sessions were ended."), "success")
+            return redirect(url_for("auth.sessions"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
 def init_app(app):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
+from werkzeug.wsgi import wrap_file
 
 from casework.audit.services import record
 from casework.auth.permissions import CASE_ROLES, roles_required
@@ -91,13 +92,18 @@ def write_xlsx(rows, path: str) -> None:
     workbook.close()
 
 
-def _file_stream(path: str):
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(64 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
+def _unlinked_xlsx(rows):
+    """The workbook as an open file that no longer has a name on disk.
+
+    XlsxWriter needs a folder for the file and its constant-memory scratch files; all of them
+    are removed before the response starts, so a HEAD request, a client that goes away or an
+    error while writing leaves nothing behind (the open handle goes with the response)."""
+    with tempfile.TemporaryDirectory(prefix="casework-export-") as folder:
+        os.chmod(folder, 0o700)
+        path = os.path.join(folder, "cases.xlsx")
+        write_xlsx(rows, path)
+        handle = open(path, "rb")  # closed by the response
+    return handle
 
 
 @bp.route("/export")
@@ -115,13 +121,12 @@ def export():
     if fmt == "csv":
         return Response(stream_with_context(csv_stream(rows)), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=cases.csv"})
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    write_xlsx(rows, path)
-    return Response(_file_stream(path),
+    handle = _unlinked_xlsx(rows)
+    size = os.fstat(handle.fileno()).st_size
+    return Response(wrap_file(request.environ, handle), direct_passthrough=True,
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=cases.xlsx",
-                             "Content-Length": str(os.path.getsize(path))})
+                             "Content-Length": str(size)})
 
 
 def init_app(app):

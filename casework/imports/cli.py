@@ -28,7 +28,12 @@ def _run(kind: str, path: str, dry_run: bool, errors_path: str | None) -> None:
     for error in result.errors:
         click.echo(str(error))
     if errors_path:
-        with open(errors_path, "w", newline="", encoding="utf-8") as fh:
+        import os
+
+        # The bad rows quote the file's personal data: owner-only, whatever the umask.
+        descriptor = os.open(errors_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["row", "column", "error"])
             writer.writerows([e.row, e.column, e.message] for e in result.errors)

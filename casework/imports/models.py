@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.db import Base, UTCDateTime, utcnow
@@ -25,3 +25,27 @@ class ImportBatch(Base):
     persons_created: Mapped[int] = mapped_column(default=0)
     grants_created: Mapped[int] = mapped_column(default=0)
     rows_skipped: Mapped[int] = mapped_column(default=0)  # already imported before
+
+
+# The programmes whose cases or grants a batch imported: "Earlier imports" shows a batch only to
+# those who may see every one of them.
+import_batch_programmes = Table(
+    "import_batch_programmes",
+    Base.metadata,
+    Column("batch_id", ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
+    Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ImportUpload(Base):
+    """A file uploaded for an import, kept on disk under `token` only while its preview is open:
+    the confirmation reads kind, file name and checksum from here, never from the form."""
+    __tablename__ = "import_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

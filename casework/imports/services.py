@@ -34,8 +34,8 @@ from casework.grants.models import (
     GrantDecision,
     GrantStatus,
 )
-from casework.imports.models import ImportBatch
-from casework.imports.parse import FileError, checksum, read_table
+from casework.imports.models import ImportBatch, import_batch_programmes
+from casework.imports.parse import FileError, Limits, checksum, read_table
 from casework.programmes.models import Programme
 
 KINDS = ("persons", "grants")
@@ -78,6 +78,7 @@ class ImportResult:
     batch_id: int | None = None
     # Likely duplicates of already recorded persons, found in a dry run: a warning, not an error.
     warnings: list[RowError] = field(default_factory=list)
+    programme_ids: set[int] = field(default_factory=set)  # the programmes the file's rows name
 
     @property
     def ok(self) -> bool:
@@ -163,29 +164,42 @@ def _programme_value(r: _Rows, values: dict, programmes: dict) -> Programme | No
     return programmes.get(code.upper())
 
 
-def _read(data: bytes, file_name: str, kind: str, columns: dict, result: ImportResult):
+def _read(data: bytes, file_name: str, kind: str, columns: dict, result: ImportResult, limits: Limits):
     try:
-        table = read_table(data, file_name)
+        table = read_table(data, file_name, limits)
     except (FileError, UnicodeDecodeError) as error:
         result.errors.append(RowError(1, "", str(error)))
         return None
     if not _check_header(table.header, columns, result.errors):
         return None
-    result.rows = len(table.rows)
     return table
 
 
+def _refuse_file(result: ImportResult, error: FileError) -> None:
+    """The file as a whole is refused (found while reading its rows): that alone is reported."""
+    result.errors[:] = [RowError(1, "", str(error))]
+    result.rows = 0
+
+
 def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run: bool = False,
-                allowed_programme_ids=None, progress=None, today: date | None = None) -> ImportResult:
-    """Validate a file and, unless dry_run or any row is bad, import it (flush, no commit)."""
+                allowed_programme_ids=None, progress=None, today: date | None = None,
+                limits: Limits | None = None) -> ImportResult:
+    """Validate a file and, unless dry_run or any row is bad, import it (flush, no commit).
+
+    `limits` bound what is read (rows, and an XLSX's unpacked size, parts and declared size);
+    by default the application's IMPORT_* settings."""
     if kind not in KINDS:
         raise ValueError(kind)
+    if limits is None:
+        from flask import current_app
+
+        limits = Limits.from_config(current_app.config)
     result = ImportResult(kind=kind, file_name=file_name, checksum=checksum(data), dry_run=dry_run)
     today = today or date.today()
     if kind == "persons":
-        _import_persons(data, result, allowed_programme_ids, today, progress)
+        _import_persons(data, result, allowed_programme_ids, today, progress, limits)
     else:
-        _import_grants(data, result, allowed_programme_ids, today, progress)
+        _import_grants(data, result, allowed_programme_ids, today, progress, limits)
     if result.errors or dry_run:
         return result
     batch = ImportBatch(kind=kind, file_name=file_name[:255], checksum=result.checksum,
@@ -194,6 +208,9 @@ def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run: b
                         grants_created=result.grants, rows_skipped=result.skipped)
     db.session.add(batch)
     db.session.flush()
+    if result.programme_ids:
+        db.session.execute(insert(import_batch_programmes),
+                           [{"batch_id": batch.id, "programme_id": pid} for pid in sorted(result.programme_ids)])
     result.batch_id = batch.id
     record("import_completed", user=user, entity=batch, summary=result.summary(),
            changes={"checksum": result.checksum, "cases": result.cases, "persons": result.persons,
@@ -279,18 +296,24 @@ def _existing_case_ids(keys) -> dict[tuple[int, str], int]:
     return found
 
 
-def _import_persons(data, result, allowed_programme_ids, today, progress):
-    table = _read(data, result.file_name, "persons", PERSON_COLUMNS, result)
+def _import_persons(data, result, allowed_programme_ids, today, progress, limits):
+    table = _read(data, result.file_name, "persons", PERSON_COLUMNS, result, limits)
     if table is None:
         return
     programmes = _programmes(allowed_programme_ids)
     r = _Rows(result.errors)
     cases: dict[tuple[int, str], list[dict]] = defaultdict(list)
-    for number, values in table.rows:
-        r.start(number)
-        row = _person_row(r, values, programmes, today)
-        if row is not None:
-            cases[(row["programme"].id, row["case_ref"])].append(row)
+    try:
+        for number, values in table.rows:
+            result.rows += 1
+            r.start(number)
+            row = _person_row(r, values, programmes, today)
+            if row is not None:
+                cases[(row["programme"].id, row["case_ref"])].append(row)
+    except FileError as error:
+        _refuse_file(result, error)
+        return
+    result.programme_ids = {programme_id for programme_id, _ref in cases}
     for members in cases.values():
         principals = [m for m in members if m["relationship"] == Relationship.PRINCIPAL]
         if not principals:
@@ -323,17 +346,21 @@ def _import_persons(data, result, allowed_programme_ids, today, progress):
 
 
 def _duplicate_warnings(new_cases: dict) -> list[RowError]:
-    """Rows whose person looks already recorded in the same programme (same normalised name, compatible birth)."""
-    from casework.search.services import likely_duplicates
+    """Rows whose person looks already recorded in the same programme (same normalised name, compatible birth).
 
+    One query per thousand names (likely_duplicates_many), not one per row."""
+    from casework.search.services import likely_duplicates_many
+
+    people = [(programme_id, m) for (programme_id, _ref), members in new_cases.items() for m in members]
+    found = likely_duplicates_many(
+        [(m["family_name"], m["given_name"], m["birth_year"], m["birth_date"], programme_id)
+         for programme_id, m in people], limit=3)
     warnings = []
-    for (programme_id, _ref), members in new_cases.items():
-        for m in members:
-            for earlier in likely_duplicates(m["family_name"], m["given_name"], m["birth_year"], m["birth_date"],
-                                             [programme_id], limit=3):
-                warnings.append(RowError(m["row"], "family_name", _(
-                    "possibly the same person as %(name)s, born %(birth)s, in case %(ref)s",
-                    name=earlier.full_name, birth=earlier.birth_display, ref=earlier.case.reference)))
+    for (_programme_id, m), earlier_ones in zip(people, found, strict=True):
+        for earlier in earlier_ones:
+            warnings.append(RowError(m["row"], "family_name", _(
+                "possibly the same person as %(name)s, born %(birth)s, in case %(ref)s",
+                name=earlier.full_name, birth=earlier.birth_display, ref=earlier.case.reference)))
     return sorted(warnings, key=lambda w: w.row)
 
 
@@ -491,18 +518,24 @@ def _grant_row(r: _Rows, values: dict, programmes: dict, today: date) -> dict | 
             "submitted_on": submitted_on}
 
 
-def _import_grants(data, result, allowed_programme_ids, today, progress):
-    table = _read(data, result.file_name, "grants", GRANT_COLUMNS, result)
+def _import_grants(data, result, allowed_programme_ids, today, progress, limits):
+    table = _read(data, result.file_name, "grants", GRANT_COLUMNS, result, limits)
     if table is None:
         return
     programmes = _programmes(allowed_programme_ids)
     r = _Rows(result.errors)
     rows = []
-    for number, values in table.rows:
-        r.start(number)
-        row = _grant_row(r, values, programmes, today)
-        if row is not None:
-            rows.append(row)
+    try:
+        for number, values in table.rows:
+            result.rows += 1
+            r.start(number)
+            row = _grant_row(r, values, programmes, today)
+            if row is not None:
+                rows.append(row)
+    except FileError as error:
+        _refuse_file(result, error)
+        return
+    result.programme_ids = {row["programme"].id for row in rows}
     case_ids = _existing_case_ids({(row["programme"].id, row["case_ref"]) for row in rows})
     ordinal: dict[tuple[int, str], int] = defaultdict(int)
     for row in rows:
@@ -586,5 +619,15 @@ def _write_grants(rows: list[dict], progress) -> None:
             progress.advance(len(chunk))
 
 
-def batches(limit: int = 50) -> list[ImportBatch]:
-    return db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)).all()
+def batches(programme_ids=None, limit: int = 50) -> list[ImportBatch]:
+    """The latest imports; with `programme_ids`, only those whose rows all lie in these programmes
+    (an import that touched another programme, or recorded none, is not shown)."""
+    from sqlalchemy import exists
+
+    stmt = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+    if programme_ids is not None:
+        link = import_batch_programmes.c
+        stmt = stmt.where(
+            exists().where(link.batch_id == ImportBatch.id),
+            ~exists().where(link.batch_id == ImportBatch.id, link.programme_id.not_in(list(programme_ids) or [-1])))
+    return db.session.scalars(stmt).all()

@@ -1,10 +1,19 @@
 """Supervisors and administrators upload a legacy file, see the dry run, and confirm it."""
 from __future__ import annotations
 
-import re
+import time
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,14 +23,16 @@ from wtforms import HiddenField, SelectField
 
 from casework.auth.models import Role
 from casework.auth.permissions import roles_required, visible_programme_ids
+from casework.exports import csv_stream
 from casework.extensions import db
-from casework.imports import services
+from casework.imports import services, uploads
 from casework.imports.parse import checksum
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 IMPORT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 KIND_LABELS = {"persons": _l("Persons (one row per person)"), "grants": _l("Grants (one row per grant)")}
-_CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
+ERRORS_SHOWN = 200  # the preview lists this many problems; the whole list is a download
+PURGE_EVERY = 60  # seconds between two clean-ups of expired uploads in one worker
 
 
 class UploadForm(FlaskForm):
@@ -29,16 +40,13 @@ class UploadForm(FlaskForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
 
 
-class ConfirmForm(FlaskForm):
-    kind = HiddenField()
-    checksum = HiddenField()
-    file_name = HiddenField()
+class UploadActionForm(FlaskForm):
+    """Confirm or cancel: names the server-side upload record, nothing else."""
+    upload = HiddenField()
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _folder() -> Path:
+    return uploads.upload_folder(current_app.instance_path)
 
 
 def _allowed():
@@ -46,46 +54,113 @@ def _allowed():
     return None if ids is None else set(ids)
 
 
+def _purge() -> None:
+    uploads.purge_expired(_folder())
+    current_app.extensions["imports_purged_at"] = time.monotonic()
+
+
+def _purge_now_and_then() -> None:
+    """Expired uploads go within a minute of their hour even when nobody opens the import page."""
+    last = current_app.extensions.get("imports_purged_at")
+    if last is None or time.monotonic() - last > PURGE_EVERY:
+        _purge()
+
+
+def _dry_run(upload, data: bytes):
+    result = services.import_file(upload.kind, data, upload.file_name, user=current_user, dry_run=True,
+                                  allowed_programme_ids=_allowed())
+    db.session.rollback()
+    return result
+
+
+def _preview(result, upload, status):
+    action = UploadActionForm(upload=upload.token) if upload is not None else None
+    return render_template("imports/preview.html", result=result, action=action, upload=upload,
+                           errors_shown=ERRORS_SHOWN), status
+
+
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*IMPORT_ROLES)
 def index():
+    _purge()
     form = UploadForm()
     if form.validate_on_submit():
         data = form.file.data.read()
         file_name = Path(form.file.data.filename or "upload").name
-        # Kept by checksum between the preview and the confirmation, so the file confirmed
-        # is exactly the file previewed.
-        digest = checksum(data)
-        (_upload_dir() / digest).write_bytes(data)
         result = services.import_file(form.kind.data, data, file_name, user=current_user, dry_run=True,
                                       allowed_programme_ids=_allowed())
         db.session.rollback()
-        confirm = ConfirmForm(kind=form.kind.data, checksum=digest, file_name=file_name)
-        return render_template("imports/preview.html", result=result, confirm=confirm), (200 if result.ok else 422)
-    status = 422 if request.method == "POST" else 200
-    return render_template("imports/index.html", form=form, batches=services.batches()), status
+        # Kept, under a random name and a server-side record, until confirmed, cancelled or expired:
+        # the file confirmed is exactly the file previewed, and the bad rows can be downloaded.
+        upload = uploads.keep_upload(_folder(), current_user, form.kind.data, file_name, data, checksum(data))
+        db.session.commit()
+        return _preview(result, upload, 200 if result.ok else 422)
+    status = 422 if form.is_submitted() else 200
+    return render_template("imports/index.html", form=form, batches=services.batches(visible_programme_ids(
+        current_user))), status
+
+
+def _open_upload():
+    form = UploadActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return uploads.find_upload(current_user, form.upload.data or "")
+
+
+def _gone():
+    flash(_("The uploaded file is no longer available; upload it again."), "error")
+    return redirect(url_for("imports.index"))
 
 
 @bp.route("/confirm", methods=["POST"])
 @roles_required(*IMPORT_ROLES)
 def confirm():
-    form = ConfirmForm()
-    if not form.validate_on_submit() or form.kind.data not in services.KINDS or not _CHECKSUM.match(
-            form.checksum.data or ""):
-        abort(400)
-    path = _upload_dir() / form.checksum.data
-    if not path.exists():
-        flash(_("The uploaded file is no longer available; upload it again."), "error")
-        return redirect(url_for("imports.index"))
-    result = services.import_file(form.kind.data, path.read_bytes(), form.file_name.data or "upload",
-                                  user=current_user, allowed_programme_ids=_allowed())
+    _purge()
+    upload = _open_upload()
+    data = uploads.read_upload(_folder(), upload) if upload is not None else None
+    if data is None:
+        return _gone()
+    result = services.import_file(upload.kind, data, upload.file_name, user=current_user,
+                                  allowed_programme_ids=_allowed())
     if not result.ok:
         db.session.rollback()
-        return render_template("imports/preview.html", result=result, confirm=None), 422
+        return _preview(result, None, 422)
+    uploads.discard_upload(_folder(), upload)
     db.session.commit()
-    path.unlink(missing_ok=True)
     flash(_("Imported: %(summary)s", summary=result.summary()), "success")
     return redirect(url_for("imports.index"))
+
+
+@bp.route("/cancel", methods=["POST"])
+@roles_required(*IMPORT_ROLES)
+def cancel():
+    upload = _open_upload()
+    if upload is not None:
+        uploads.discard_upload(_folder(), upload)
+        db.session.commit()
+    flash(_("The import was cancelled and the uploaded file deleted."), "info")
+    return redirect(url_for("imports.index"))
+
+
+@bp.route("/<token>/errors.csv")
+@roles_required(*IMPORT_ROLES)
+def errors(token: str):
+    _purge()
+    upload = uploads.find_upload(current_user, token)
+    data = uploads.read_upload(_folder(), upload) if upload is not None else None
+    if data is None:
+        abort(404)
+    result = _dry_run(upload, data)
+    rows = [(_("row"), _("column"), _("problem"))] + [(e.row, e.column, e.message) for e in result.errors]
+    name = Path(upload.file_name).stem + "-errors.csv"
+    return Response(csv_stream(rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
 
 
 def init_app(app):
@@ -95,3 +170,11 @@ def init_app(app):
     app.register_blueprint(bp)
     app.extensions["nav"].append(("imports.index", _l("Import"), IMPORT_ROLES))
     app.extensions["cli_groups"].append(import_cli)
+    app.config.setdefault("IMPORT_MAX_ROWS", 200_000)
+
+    @app.before_request
+    def _expire_uploads():
+        from flask import request
+
+        if request.endpoint and request.endpoint != "static":
+            _purge_now_and_then()

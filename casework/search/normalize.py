@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z", "и": "i",
@@ -23,16 +24,20 @@ _NOT_KEY = re.compile(r"[^a-z0-9 ]")
 MAX_KEY = 220
 
 
+# Cyrillic letters to Latin and the letters NFKD leaves alone, in one table for str.translate.
+_FOLD = {ord(k): "".join(SPECIAL.get(c, c) for c in v) for k, v in CYRILLIC.items()}
+_FOLD.update({ord(k): v for k, v in SPECIAL.items()})
+
+
+@lru_cache(maxsize=65536)  # names repeat: a hundred thousand rows hold a few thousand family names
 def normalize(text: str | None) -> str:
     """The search form of a name or a query: "Đorđević-Šećerović" → "dordevic secerovic"."""
     if not text:
         return ""
-    out = []
-    for char in text.casefold():
-        char = CYRILLIC.get(char, char)
-        out.append("".join(SPECIAL.get(c, c) for c in char))
-    folded = unicodedata.normalize("NFKD", "".join(out))
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = text.casefold().translate(_FOLD)
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = _SEPARATORS.sub(" ", folded)
     folded = _NOT_KEY.sub("", folded)
     # Latin "dj" is how Đ is written without diacritics: the same letter as đ → d.

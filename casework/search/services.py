@@ -195,6 +195,45 @@ def likely_duplicates(family_name: str, given_name: str, birth_year: int | None,
     return found[:limit]
 
 
+def likely_duplicates_many(people, limit: int = 3, chunk: int = 1000) -> list[list[Person]]:
+    """likely_duplicates for many people at once — (family, given, birth_year, birth_date,
+    programme_id) each — in one query per `chunk` distinct names (the import dry run)."""
+    from sqlalchemy.orm import contains_eager
+
+    wanted = []
+    for family_name, given_name, birth_year, birth_date, programme_id in people:
+        if birth_year is None and birth_date is not None:
+            birth_year = birth_date.year
+        wanted.append((search_key(family_name, given_name), birth_year, birth_date, programme_id))
+    keys = sorted({key for key, *_rest in wanted if key})
+    programme_ids = sorted({programme_id for *_rest, programme_id in wanted})
+    recorded: dict[tuple[str, int], list[Person]] = {}
+    on_postgresql = db.session.connection().dialect.name == "postgresql"
+    if on_postgresql:
+        chunk *= 10  # one array parameter, not a bound parameter per name
+    for start in range(0, len(keys), chunk):
+        part = keys[start:start + chunk]
+        if on_postgresql:
+            from sqlalchemy import String, any_, literal
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            same_key = Person.search_key == any_(literal(part, ARRAY(String)))
+        else:
+            same_key = Person.search_key.in_(part)
+        stmt = (select(Person).join(Person.case).options(contains_eager(Person.case))
+                .where(same_key, Case.programme_id.in_(programme_ids))
+                .order_by(Person.id))
+        for person in db.session.scalars(stmt):
+            recorded.setdefault((person.search_key, person.case.programme_id), []).append(person)
+    found = []
+    for key, birth_year, birth_date, programme_id in wanted:
+        same = [p for p in recorded.get((key, programme_id), ())
+                if birth_year is None or (p.birth_year == birth_year
+                                          and birth_compatible(birth_year, birth_date, p.birth_year, p.birth_date))]
+        found.append(same[:limit])
+    return found
+
+
 @dataclass
 class MemberDuplicates:
     """The likely duplicates of one member of a form, and what the caseworker decided."""

@@ -85,3 +85,37 @@ def test_export_from_the_command_line(runner, office, tmp_path):
     xlsx = tmp_path / "cases.xlsx"
     assert runner.invoke(args=["export-cases", str(xlsx)]).exit_code == 0
     assert len(list(load_workbook(xlsx).active.iter_rows(values_only=True))) == 3
+
+
+def _scratch_folder(monkeypatch, tmp_path):
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_xlsx_export_leaves_no_file_behind_on_head_get_or_error(client, auth, office, monkeypatch, tmp_path):
+    folder = _scratch_folder(monkeypatch, tmp_path)
+    auth.login("caseworker")
+    head = client.head("/cases/export?format=xlsx")
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) > 0
+    head.close()
+    assert list(folder.rglob("*")) == []
+    got = client.get("/cases/export?format=xlsx")
+    assert got.data.startswith(b"PK")
+    got.close()
+    assert list(folder.rglob("*")) == []
+
+    from casework.cases import export
+
+    def broken(rows, path):
+        with open(path, "wb") as fh:
+            fh.write(b"half a workbook")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export, "write_xlsx", broken)
+    client.application.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.get("/cases/export?format=xlsx").status_code == 500
+    assert list(folder.rglob("*")) == []

@@ -103,7 +103,7 @@ def test_hand_written_files_import_and_report_totals_match(runner, office, tmp_p
     not_returned = db.session.scalar(select(Case).where(Case.legacy_reference == "CH/2013/001"))
     assert not_returned.arrival_date is None and not_returned.status.value == "referred"
 
-    reduced = db.session.scalar(select(Grant).where(Grant.requested_amount == Decimal("3000")))
+    reduced = db.session.scalar(select(Grant).where(Grant.requested_amount == Decimal(3000)))
     assert reduced.approved_amount == Decimal("2500.50") and reduced.status.value == "disbursing"
     assert [(d.outcome.value, d.step.value, d.authority_name, d.authority_reference) for d in reduced.decisions] \
         == [("reduced", "donor", "FOM", None)]

@@ -26,7 +26,7 @@ def test_supervisor_previews_then_confirms(client, auth, office):
     assert db.session.scalar(legacy) == 0  # the preview writes nothing
     import re
 
-    fields = dict(re.findall(r'name="(kind|checksum|file_name)" type="hidden" value="([^"]*)"', html))
+    fields = dict(re.findall(r'name="(upload)" type="hidden" value="([^"]*)"', html))
     done = client.post("/imports/confirm", data=fields, follow_redirects=True)
     assert "Imported: persons.csv: 8 rows; created 4 cases and 8 persons." in done.get_data(as_text=True)
     assert db.session.scalar(legacy) == 4

@@ -78,11 +78,21 @@ def _url(app, rule, office):
         "provider_id": 1,
         "number": 1,
         "filename": "casework.css",
+        "session_id": 999999,
+        "token": "no-such-upload",
     }
     with app.test_request_context():
         from flask import url_for
 
         return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})
+
+
+def _session_token(user) -> str:
+    from casework.auth.services import start_session
+
+    token = start_session(user, "127.0.0.1")
+    db.session.commit()
+    return token
 
 
 def _client_as(app, office, role):
@@ -97,7 +107,7 @@ def _client_as(app, office, role):
     }[role]
     if user is not None:
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = _session_token(user)
             session["_fresh"] = True
     return client
 
@@ -159,8 +169,9 @@ def test_state_change_without_csrf_token_is_refused(csrf_app, endpoint, method):
     url = _url(csrf_app, rule, office)
     role = next(r for r in ("admin", "supervisor", "caseworker_a", "donor", "anonymous")
                 if ACCESS[(endpoint, method)][r] == "ok")
+    client = _client_as(csrf_app, office, role)  # logging in writes a session record
     before = _row_counts()
-    response = _client_as(csrf_app, office, role).open(url, method=method, data={"username": "admin"})
+    response = client.open(url, method=method, data={"username": "admin"})
     assert response.status_code == 400
     db.session.expire_all()
     assert _row_counts() == before

@@ -40,10 +40,14 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
 
 
 def _logged_in(app, user):
+    from casework.auth.services import start_session
+    from casework.extensions import db
+
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = start_session(user, "127.0.0.1")
         session["_fresh"] = True
+    db.session.commit()
     return client
 
 

@@ -91,7 +91,7 @@ def test_known_and_unknown_usernames_do_the_same_work(app, office, monkeypatch):
     for name in ("caseworker", "nobody.at.all", "CASEWORKER", "caseworker\x00"):
         db.session.execute(delete(lockout.LoginFailure))
         before = len(verified)
-        assert authenticate(name, "wrong password!!") is None
+        assert authenticate(name, "wrong password!!", None) is None
         assert len(verified) == before + 1, name
     db.session.rollback()
     assert all(parameters == extract_parameters(office.caseworker.password_hash) for parameters in verified)

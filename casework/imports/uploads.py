@@ -1,0 +1,82 @@
+"""Uploaded import files, kept only while their preview is open.
+
+A file lives in instance/imports/ under a random token (0600) with a server-side record of
+who uploaded it, what kind of file it is, its name and checksum. It is deleted when the import
+is confirmed or cancelled, and in any case KEEP_FOR after the upload.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from casework.config import write_private
+from casework.db import utcnow
+from casework.extensions import db
+from casework.imports.models import ImportUpload
+
+KEEP_FOR = timedelta(hours=1)
+
+
+def keep_upload(folder: Path, user, kind: str, file_name: str, data: bytes, digest: str) -> ImportUpload:
+    upload = ImportUpload(token=secrets.token_urlsafe(32), user_id=user.id, kind=kind, file_name=file_name[:255],
+                          checksum=digest, created_at=utcnow())
+    db.session.add(upload)
+    db.session.flush()
+    write_private(folder / upload.token, data)
+    return upload
+
+
+def find_upload(user, token: str) -> ImportUpload | None:
+    """The user's own open upload with this token (another user's is as good as none)."""
+    if not token:
+        return None
+    return db.session.scalar(select(ImportUpload).where(ImportUpload.token == token,
+                                                        ImportUpload.user_id == user.id))
+
+
+def read_upload(folder: Path, upload: ImportUpload) -> bytes | None:
+    try:
+        return (folder / upload.token).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def discard_upload(folder: Path, upload: ImportUpload) -> None:
+    """Forget the upload (in the caller's transaction) and delete its file now."""
+    db.session.delete(upload)
+    (folder / upload.token).unlink(missing_ok=True)
+
+
+def purge_expired(folder: Path, now: datetime | None = None) -> int:
+    """Delete uploads older than KEEP_FOR, and any file in the folder that no open upload owns
+    (files of an earlier version, or of a worker that died) once it is that old. Commits."""
+    now = now or utcnow()
+    cutoff = now - KEEP_FOR
+    expired = db.session.scalars(select(ImportUpload.token).where(ImportUpload.created_at <= cutoff)).all()
+    if expired:
+        db.session.execute(delete(ImportUpload).where(ImportUpload.token.in_(expired)))
+    db.session.commit()
+    live = set(db.session.scalars(select(ImportUpload.token)))
+    removed = 0
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name in live:
+                continue
+            try:
+                if path.name in expired or path.stat().st_mtime <= cutoff.timestamp():
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+    return removed
+
+
+def upload_folder(instance_path: str) -> Path:
+    path = Path(instance_path) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path

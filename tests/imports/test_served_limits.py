@@ -1,0 +1,99 @@
+"""The import bombs and a large legitimate file, uploaded to gunicorn as deployed (its default
+30 s worker timeout): each bomb is refused quickly without a worker growing past 500 MB or dying,
+and the legitimate file previews and imports.
+
+The legitimate file has 20,000 rows here (the size that used to time the worker out);
+CASEWORK_SERVED_IMPORT_ROWS=100000 runs the full-size check."""
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+
+from casework.extensions import db
+from tests.conftest import PASSWORD, TEST_DB_URL, make_app, own_database
+from tests.helpers import import_files as files
+from tests.helpers.served import Browser, Gunicorn
+
+LEGITIMATE_ROWS = int(os.environ.get("CASEWORK_SERVED_IMPORT_ROWS", "20000"))
+REFUSED_WITHIN = 10  # seconds, the bound the security review set
+MEMORY_LIMIT_MB = 500
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server for the module: starting it (a migrated database, the office) is most of the cost."""
+    from flask_migrate import upgrade
+
+    from tests import factories
+
+    tmp_path = tmp_path_factory.mktemp("served")
+    # The database of this pass of the suite: SQLite, or PostgreSQL when the suite runs there.
+    with own_database("postgresql" if TEST_DB_URL else "sqlite", tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            upgrade()
+            factories.office()
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        with Gunicorn(url, tmp_path) as server:
+            yield server
+
+
+def _timed_upload(browser, data, name):
+    browser.get("/imports/")
+    started = time.monotonic()
+    status, html = browser.upload("/imports/", {"kind": "persons"}, name, data)
+    return status, html, time.monotonic() - started
+
+
+def test_each_bomb_is_refused_quickly_in_bounded_memory_and_no_worker_dies(served):
+    browser = Browser(served.base)
+    browser.login("supervisor", PASSWORD)
+    workers = served.workers()
+    bombs = [
+        ("million-rows.csv", ("case_ref,programme,family_name,given_name,sex,date_of_birth,relationship\n"
+                              + "1,X\n" * 1_000_000).encode(), "more than 200,000 rows"),
+        ("unpacked.xlsx", files.unpacked_size_bomb(250), "unpacks to 250 MB"),
+        ("dimension.xlsx", files.dimension_bomb(), "more than 200,000 rows"),
+        ("doctype.xlsx", files.doctype_xlsx(), "document type declaration (DOCTYPE)"),
+    ]
+    for name, data, message in bombs:
+        status, html, seconds = _timed_upload(browser, data, name)
+        assert status == 422 and message in html, (name, status, html[-500:])
+        assert seconds < REFUSED_WITHIN, (name, seconds)
+        assert served.peak_memory_mb() < MEMORY_LIMIT_MB, (name, served.peak_memory_mb())
+        assert served.workers() == workers, f"a worker died on {name}"
+    assert "Traceback" not in served.text() and not re.search(r'" 5\d\d ', served.text())
+
+
+def test_a_large_legitimate_file_previews_and_imports_without_a_timeout(served):
+    browser = Browser(served.base)
+    browser.login("supervisor", PASSWORD)
+    workers = served.workers()
+    status, html, seconds = _timed_upload(browser, files.persons_csv(LEGITIMATE_ROWS), "legacy.csv")
+    assert status == 200, html[-1000:]
+    assert f"Would create {LEGITIMATE_ROWS // 2} cases and {LEGITIMATE_ROWS} persons." in html
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', html).group(1)
+    started = time.monotonic()
+    status, _ = browser.post("/imports/confirm", {"upload": token})
+    imported = time.monotonic() - started
+    assert status == 302
+    _, page = browser.get("/imports/")
+    assert f"Imported: legacy.csv: {LEGITIMATE_ROWS} rows; created {LEGITIMATE_ROWS // 2} cases" in page
+    assert served.workers() == workers and "WORKER TIMEOUT" not in served.text()
+    print(f"\n{LEGITIMATE_ROWS} rows: preview {seconds:.1f} s, import {imported:.1f} s, "
+          f"peak worker memory {served.peak_memory_mb():.0f} MB")
+
+
+def test_the_access_log_holds_paths_without_search_terms(served):
+    browser = Browser(served.base)
+    browser.login("caseworker", PASSWORD)
+    status, _ = browser.get("/cases/?q=Petrovi%C4%87+Jelena&born=1974")
+    assert status == 200
+    log = served.text()
+    assert '"GET /cases/ HTTP/1.1" 200' in log
+    assert "Petrovi" not in log and "1974" not in log
