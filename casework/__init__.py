@@ -57,6 +57,7 @@ DOMAINS = [
     "casework.cases.views",
     "casework.admin.views",
     "casework.grants.views",
+    "casework.documents.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

@@ -7,3 +7,4 @@ from casework.programmes.models import Donor, Programme, ProgrammeCap  # noqa: F
 from casework.reports.models import SubmittedReport  # noqa: F401
 from casework.imports.models import ImportBatch  # noqa: F401
 from casework.auth.lockout import LoginFailure  # noqa: F401
+from casework.documents.models import Document, DocumentChunk, DocumentRequirement  # noqa: F401

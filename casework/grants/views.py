@@ -16,6 +16,8 @@ from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, programme_filter, programmes_for, roles_required
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
+from casework.documents.forms import upload_from
+from casework.documents.services import missing_before_submit, requirements_of
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
@@ -127,7 +129,9 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int 
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
         refusal=(services.decision_refusal(current_user, grant)
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
-        actions=workflow.actions_from(grant.status), **LABELS), status
+        actions=workflow.actions_from(grant.status), document_requirements=requirements_of(grant.case.programme),
+        missing_document=missing_before_submit(grant) if grant.status == GrantStatus.DRAFT else None,
+        **LABELS), status
 
 
 @bp.route("/grants/<int:grant_id>")
@@ -180,7 +184,7 @@ def decide(grant_id: int):
         saved, error = save(form, lambda: services.decide(
             grant, current_user, form.outcome.data, amount=form.amount.data, reason=form.reason.data,
             authority_reference=form.authority_reference.data, authority_letter_date=form.authority_letter_date.date,
-            expected_version=int_or_none(form.version.data)))
+            expected_version=int_or_none(form.version.data), letter=upload_from(form.letter)))
         if error is None:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("grants.detail", grant_id=grant_id))
@@ -189,6 +193,7 @@ def decide(grant_id: int):
     return render_template("grants/decide.html", form=form, grant=grant, case=grant.case,
                            conflict=isinstance(error, Conflict),
                            donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
+                           document_requirements=requirements_of(grant.case.programme),
                            currency=grant.case.programme.currency,
                            remaining=services.budget_remaining(grant.case.programme), **LABELS), status
 
@@ -202,7 +207,7 @@ def disburse(grant_id: int):
         return _detail(grant, disbursement_form=form, status=422)
     saved, error = save(form, lambda: services.record_disbursement(
         grant, current_user, paid_on=form.paid_on.date, amount=form.amount.data, mode=form.mode.data,
-        receipt_reference=form.receipt_reference.data))
+        receipt_reference=form.receipt_reference.data, receipt=upload_from(form.receipt)))
     if error is not None:
         return _detail(db.session.get(Grant, grant_id), disbursement_form=form, status=error_status(error))
     grant = db.session.get(Grant, grant_id)
