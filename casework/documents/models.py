@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow
@@ -62,9 +70,9 @@ class Document(Base):
     removal_reason: Mapped[str] = mapped_column(String(500), default="")
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    case: Mapped["Case"] = relationship()  # noqa: F821
-    uploaded_by: Mapped["User | None"] = relationship(foreign_keys=[uploaded_by_id])  # noqa: F821
-    removed_by: Mapped["User | None"] = relationship(foreign_keys=[removed_by_id])  # noqa: F821
+    case: Mapped[Case] = relationship()  # noqa: F821
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])  # noqa: F821
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])  # noqa: F821
 
     @property
     def is_live(self) -> bool:

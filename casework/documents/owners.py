@@ -4,8 +4,8 @@ permissions the document follows). Another domain adds a kind with one call in i
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 

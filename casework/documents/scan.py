@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 import struct
-from typing import Iterable
+from collections.abc import Iterable
 
 CHUNK = 256 * 1024
 

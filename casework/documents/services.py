@@ -17,7 +17,12 @@ from casework.audit.services import record
 from casework.auth.permissions import can_edit_case, can_see_case
 from casework.db import utcnow
 from casework.documents import content, scan
-from casework.documents.models import Document, DocumentRequirement, DocumentType, RequirementStep
+from casework.documents.models import (
+    Document,
+    DocumentRequirement,
+    DocumentType,
+    RequirementStep,
+)
 from casework.documents.owners import OWNERS, kind_of
 from casework.documents.storage import storage
 from casework.errors import DomainError, NotAllowed

@@ -10,7 +10,8 @@ Neither backend overwrites: a key is written once (keys are random), and purging
 from __future__ import annotations
 
 import os
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 from flask import current_app

@@ -1,7 +1,20 @@
 """Document screens: attaching on the case page, downloading (always as an attachment), removing."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+import io
+
+from flask import (
+    Blueprint,
+    Request,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -118,9 +131,18 @@ def case_section(case) -> Markup:
         requirements=services.requirements_of(case.programme)))
 
 
+class InMemoryUploads(Request):
+    """Uploaded files stay in the request's memory (bounded by MAX_CONTENT_LENGTH) instead of
+    Werkzeug's temporary file above 500 KB: they hold personal data, which never goes to /tmp."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return io.BytesIO()
+
+
 def init_app(app):
     from casework.documents import cli
 
+    app.request_class = InMemoryUploads
     for key, value in services.DEFAULTS.items():
         app.config.setdefault(key, value)
     register_core_owners()

@@ -5,7 +5,7 @@ refused the document's URL. Runs on the database and the S3 backend."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -86,7 +86,7 @@ def test_documents_end_to_end(seeded, page):
     login(page, url, "caseworker.uk")
     page.goto(f"{url}/grants/{seeded.grant_id}")
     page.wait_for_selector("text=with every payment in kind")
-    page.get_by_label("Paid on").fill(datetime.now(timezone.utc).date().isoformat())
+    page.get_by_label("Paid on").fill(datetime.now(UTC).date().isoformat())
     page.get_by_label("Amount paid").fill("300")
     page.get_by_label("Mode").select_option("in_kind")
     page.get_by_role("button", name="Record the payment").click()

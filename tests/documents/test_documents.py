@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -238,7 +238,7 @@ def test_a_payment_in_kind_needs_its_receipt(client, auth, office, app):
     grant = _approved_grant(office)
     auth.login("caseworker.uk")
     assert "with every payment in kind" in client.get(f"/grants/{grant.id}").get_data(as_text=True)
-    paid = datetime.now(timezone.utc).date().isoformat()  # the day of the approval
+    paid = datetime.now(UTC).date().isoformat()  # the day of the approval
     form = {"paid_on": paid, "amount": "300", "mode": "in_kind", "receipt_reference": "R-7", "version": grant.version}
     response = client.post(f"/grants/{grant.id}/disburse", data=form, content_type="multipart/form-data")
     assert response.status_code == 422 and "requires a document of type" in response.get_data(as_text=True)
