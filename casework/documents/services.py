@@ -224,6 +224,17 @@ def documents_of_case(case) -> list[Document]:
                               .order_by(Document.uploaded_at.desc(), Document.id.desc())).all()
 
 
+def documents_of_grant(grant) -> list[Document]:
+    """The live documents on a grant, its decisions and its payments (records only)."""
+    from sqlalchemy import or_
+
+    owners = [("grant", [grant.id]), ("decision", [d.id for d in grant.decisions]),
+              ("disbursement", [p.id for p in grant.disbursements])]
+    condition = or_(*[(Document.owner_type == kind) & Document.owner_id.in_(ids) for kind, ids in owners if ids])
+    return db.session.scalars(select(Document).where(condition, Document.removed_at.is_(None))
+                              .order_by(Document.uploaded_at, Document.id)).all()
+
+
 def resolve_owner(case, value: str):
     """The owner named "kind:id" in a form, if it belongs to this case."""
     kind_name, _sep, raw_id = (value or "").partition(":")
@@ -280,7 +291,7 @@ def set_requirement(programme, step, document_type, actor=None) -> None:
 
 
 def _has_live(owner_pairs: list[tuple[str, int]], document_type: DocumentType) -> bool:
-    from sqlalchemy import or_, tuple_  # noqa: F401
+    from sqlalchemy import or_
 
     if not owner_pairs:
         return False

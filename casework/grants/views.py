@@ -17,7 +17,7 @@ from casework.auth.permissions import CASE_ROLES, can_edit_case, programme_filte
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
 from casework.documents.forms import upload_from
-from casework.documents.services import missing_before_submit, requirements_of
+from casework.documents.services import documents_of_grant, missing_before_submit, requirements_of
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
@@ -131,6 +131,7 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int 
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
         actions=workflow.actions_from(grant.status), document_requirements=requirements_of(grant.case.programme),
         missing_document=missing_before_submit(grant) if grant.status == GrantStatus.DRAFT else None,
+        documents=documents_of_grant(grant),
         **LABELS), status
 
 

@@ -277,3 +277,28 @@ def test_a_donor_decision_needs_the_donors_letter(client, auth, office, app):
     assert response.status_code == 302
     document = only_document()
     assert document.owner_type == "decision" and document.title == "Donor's letter FOM-2011-0457"
+
+
+def test_the_grant_page_lists_the_receipt_of_its_payment(client, auth, office):
+    from casework.documents.services import Upload
+    from casework.grants.services import record_disbursement
+
+    grant = _approved_grant(office)
+    record_disbursement(grant, office.caseworker_uk, paid_on=datetime.now(UTC).date(), amount="100",
+                        mode="cash", receipt=Upload(io.BytesIO(PDF), "receipt.pdf"))
+    db.session.commit()
+    auth.login("caseworker.uk")
+    page = client.get(f"/grants/{grant.id}").get_data(as_text=True)
+    assert "Receipt for the payment of" in page and f"/documents/{only_document().id}" in page
+
+
+@pytest.mark.parametrize("backend", ["s3"])
+def test_an_object_written_by_a_transaction_that_rolls_back_is_deleted(office):
+    from casework.documents.services import Upload, attach_document
+    from casework.documents.storage import storage
+
+    document = attach_document(office.ch_case, Upload(io.BytesIO(PDF), "a.pdf"), document_type="other", title="A")
+    key = document.storage_key
+    assert storage().exists(key)
+    db.session.rollback()
+    assert not storage().exists(key)
