@@ -24,6 +24,7 @@ from casework.documents.models import (
     RequirementStep,
 )
 from casework.documents.owners import OWNERS, kind_of
+from casework.documents.storage import setting as storage_setting
 from casework.documents.storage import storage
 from casework.errors import DomainError, NotAllowed
 from casework.extensions import db
@@ -44,17 +45,16 @@ class Upload:
     file_name: str
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return format_decimal(size / (1024 * 1024), format="#,##0.#")
 
 
-def _setting(name: str):
-    import os
+def kilobytes(size: int) -> str:
+    return format_decimal(max(1, round(size / 1024)), format="#,##0")
 
-    value = current_app.config.get(name)
-    if value is None:
-        value = os.environ.get(name)
-    return DEFAULTS.get(name) if value in (None, "") else value
+
+def setting(name: str):
+    return storage_setting(name, DEFAULTS.get(name))
 
 
 def case_bytes(case_id: int) -> int:
@@ -63,8 +63,17 @@ def case_bytes(case_id: int) -> int:
                                  .where(Document.case_id == case_id, Document.purged_at.is_(None))) or 0)
 
 
+def _lock_case(case_id: int) -> None:
+    """Two uploads to one case at once cannot together pass its limit: the second waits."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from casework.cases.models import Case
+
+        db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+    # SQLite has one writer at a time, taken by the first write of the transaction.
+
+
 def _scan(stream: BinaryIO, field: str) -> None:
-    address = _setting("CASEWORK_CLAMD")
+    address = setting("CASEWORK_CLAMD")
     if not address:
         return
     try:
@@ -79,18 +88,19 @@ def _scan(stream: BinaryIO, field: str) -> None:
 
 def _content_of(upload: Upload, case_id: int, field: str):
     """(stream to store, content type, size, sha256, thumbnail stream or None), after every check."""
-    limit = int(_setting("CASEWORK_DOCUMENT_MAX_BYTES"))
+    limit = int(setting("CASEWORK_DOCUMENT_MAX_BYTES"))
     measured = content.measure(upload.stream, limit)
     if measured is None:
-        raise DomainError(_("The file is larger than the limit of %(mb)s MB.", mb=_megabytes(limit)), field)
+        raise DomainError(_("The file is larger than the limit of %(mb)s MB.", mb=megabytes(limit)), field)
     size, digest = measured
     if size == 0:
         raise DomainError(_("The file is empty."), field)
-    case_limit = int(_setting("CASEWORK_CASE_DOCUMENTS_MAX_BYTES"))
+    case_limit = int(setting("CASEWORK_CASE_DOCUMENTS_MAX_BYTES"))
+    _lock_case(case_id)
     held = case_bytes(case_id)
     if held + size > case_limit:
         raise DomainError(_("This case already holds %(held)s MB of documents; with this file it would exceed "
-                            "its limit of %(mb)s MB.", held=_megabytes(held), mb=_megabytes(case_limit)), field)
+                            "its limit of %(mb)s MB.", held=megabytes(held), mb=megabytes(case_limit)), field)
     _scan(upload.stream, field)
     upload.stream.seek(0)
     content_type = content.sniff(upload.stream.read(16))
@@ -107,7 +117,7 @@ def _content_of(upload: Upload, case_id: int, field: str):
                           field) from None
     size, digest = content.measure(clean, limit * 4) or (None, None)
     if size is None:
-        raise DomainError(_("The file is larger than the limit of %(mb)s MB.", mb=_megabytes(limit)), field)
+        raise DomainError(_("The file is larger than the limit of %(mb)s MB.", mb=megabytes(limit)), field)
     return clean, content_type, size, digest, thumb
 
 
@@ -202,7 +212,7 @@ def remove_document(document: Document, reason: str, actor=None, at: datetime | 
 def purge_removed(now: datetime | None = None, after_days: int | None = None) -> int:
     """Delete the content of documents removed more than `after_days` ago; their records stay."""
     now = now or utcnow()
-    days = int(after_days if after_days is not None else _setting("CASEWORK_DOCUMENT_PURGE_AFTER_DAYS"))
+    days = int(after_days if after_days is not None else setting("CASEWORK_DOCUMENT_PURGE_AFTER_DAYS"))
     cutoff = now - timedelta(days=days)
     due = db.session.scalars(select(Document).where(Document.removed_at.is_not(None), Document.removed_at <= cutoff,
                                                    Document.purged_at.is_(None)).order_by(Document.id)).all()

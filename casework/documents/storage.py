@@ -125,21 +125,26 @@ class S3Storage:
             "ResponseContentDisposition": attachment_disposition(file_name)})
 
 
-def _setting(app, name: str, default=None):
-    return app.config.get(name) or os.environ.get(name) or default
+def setting(name: str, default=None, app=None):
+    """A document setting: the app's configuration, else the environment, else the default."""
+    value = (app or current_app).config.get(name)
+    if value in (None, ""):
+        value = os.environ.get(name)
+    return default if value in (None, "") else value
 
 
 def make_storage(app):
-    kind = _setting(app, "CASEWORK_DOCUMENT_STORAGE", "database")
+    kind = setting("CASEWORK_DOCUMENT_STORAGE", "database", app)
     if kind == "database":
         return DatabaseStorage()
     if kind == "s3":
-        url = _setting(app, "CASEWORK_S3_URL")
+        url = setting("CASEWORK_S3_URL", app=app)
         if not url:
             raise StorageError("CASEWORK_DOCUMENT_STORAGE=s3 needs CASEWORK_S3_URL")
-        return S3Storage(url, _setting(app, "CASEWORK_S3_ACCESS_KEY"), _setting(app, "CASEWORK_S3_SECRET_KEY"),
-                         _setting(app, "CASEWORK_S3_REGION", "us-east-1"),
-                         int(_setting(app, "CASEWORK_S3_LINK_SECONDS", 60)))
+        return S3Storage(url, setting("CASEWORK_S3_ACCESS_KEY", app=app),
+                         setting("CASEWORK_S3_SECRET_KEY", app=app),
+                         setting("CASEWORK_S3_REGION", "us-east-1", app),
+                         int(setting("CASEWORK_S3_LINK_SECONDS", 60, app)))
     raise StorageError(f"CASEWORK_DOCUMENT_STORAGE must be database or s3, not {kind!r}")
 
 

@@ -72,7 +72,7 @@ def new(case_id: int):
             return redirect(url_for("cases.detail", case_id=case.id, _anchor="documents"))
     status = 422 if request.method == "POST" else 200
     return render_template("documents/new.html", form=form, case=case,
-                           limit_mb=services._megabytes(int(services._setting("CASEWORK_DOCUMENT_MAX_BYTES")))), status
+                           limit_mb=services.megabytes(int(services.setting("CASEWORK_DOCUMENT_MAX_BYTES")))), status
 
 
 def _send(document: Document, thumbnail: bool):
@@ -143,11 +143,10 @@ def init_app(app):
     from casework.documents import cli
 
     app.request_class = InMemoryUploads
-    for key, value in services.DEFAULTS.items():
-        app.config.setdefault(key, value)
     register_core_owners()
     app.extensions["document_storage"] = make_storage(app)
     app.register_blueprint(bp)
     app.extensions["case_page_sections"].append(case_section)
     app.extensions["cli_groups"].append(cli.documents_cli)
     app.jinja_env.globals.setdefault("document_type_labels", labels.TYPE_LABELS)
+    app.jinja_env.filters["kilobytes"] = services.kilobytes
