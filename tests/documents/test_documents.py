@@ -302,3 +302,22 @@ def test_an_object_written_by_a_transaction_that_rolls_back_is_deleted(office):
     assert storage().exists(key)
     db.session.rollback()
     assert not storage().exists(key)
+
+
+def test_the_command_line_donor_decision_takes_the_letter_too(office, app, tmp_path):
+    from casework.grants.services import create_grant, decide, submit_grant
+
+    _require(app, "donor_decision", "donor_letter")
+    grant = create_grant(office.ch_case, {"category": "business", "plan": "Bakery", "requested_amount": "2000"},
+                         actor=office.caseworker)
+    submit_grant(grant, actor=office.caseworker)
+    decide(grant, office.supervisor, "approved")
+    db.session.commit()
+    args = ["grants", "decide", str(grant.id), "--user", "supervisor2", "--outcome", "approved",
+            "--letter-number", "FOM-7", "--letter-date", "2020-01-02"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code != 0 and "requires a document of type" in result.output
+    (tmp_path / "letter.pdf").write_bytes(PDF)
+    result = app.test_cli_runner().invoke(args=[*args, "--letter-file", str(tmp_path / "letter.pdf")])
+    assert result.exit_code == 0, result.output
+    assert only_document().owner_type == "decision"
