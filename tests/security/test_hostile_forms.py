@@ -25,7 +25,8 @@ from tests.security.test_hostile_input import FUZZ, VALUE, _logged_in
 NOT_FUZZED = {"auth.logout", "auth.login"}
 # Tables whose rows a refused form must leave untouched (the audit trail may record the refusal).
 DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
-                 "users", "programmes", "programme_caps", "import_batches", "submitted_reports")
+                 "users", "programmes", "programme_caps", "import_batches", "submitted_reports", "documents",
+                 "document_chunks")
 
 
 class _Forms(HTMLParser):
@@ -58,7 +59,7 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
                   f"/cases/{case.id}/persons/{person.id}/edit", "/cases/new", "/cases/",
                   f"/cases/{case.id}/grants/new", f"/grants/{draft.id}", f"/grants/{draft.id}/edit",
                   f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",
-                  "/reports/?programme=VARRP-UK&period=2010", "/imports/"]
+                  "/reports/?programme=VARRP-UK&period=2010", "/imports/", f"/cases/{case.id}/documents/new"]
     admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
              "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit"]
     return [("supervisor", page) for page in supervisor] + [("admin", page) for page in admin]
@@ -81,6 +82,12 @@ def targets(app, office):
     grants = (proposed(office, case=office.uk_case, actor=office.caseworker_uk),
               submitted(office, case=office.uk_case, actor=office.caseworker_uk),
               approved(office, case=office.uk_case, amount="900", actor=office.caseworker_uk))
+    from casework.documents.services import Upload, attach_document
+
+    # A document on the case, so that its page shows the removal form.
+    attach_document(office.ch_case, Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "passport.pdf"),
+                    document_type="identity", title="Passport")
+    db.session.commit()
     users = {"supervisor": office.supervisor, "admin": office.admin}
     found = {}
     for role, page in _source_pages(office, grants):
