@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 SCALE  ?= 400000
 
-.PHONY: run test install install-test bench scan load clean-venv
+.PHONY: run test fuzz install install-test bench scan load clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The hostile-input targets of the suite with 500 examples each instead of the suite's short
+# fixed-seed pass (about half an hour on PostgreSQL); FUZZ_EXAMPLES=2000 for a longer run.
+FUZZ_EXAMPLES ?= 500
+fuzz: install-test
+	CASEWORK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/security/test_hostile_input.py tests/security/test_hostile_forms.py $(PYTEST_ARGS)
 
 # Builds the synthetic database once (cached in .bench-cache/), measures on SQLite and, when
 # CASEWORK_BENCH_DATABASE_URL is set, on PostgreSQL; writes bench-results.json.

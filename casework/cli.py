@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask import Flask
@@ -41,14 +40,11 @@ class CommandError(click.ClickException):
 
 def run_service(fn):
     """Run a service call in one transaction; a DomainError becomes one line on stderr."""
-    from casework.extensions import db
+    from casework.transactions import run_in_transaction
 
     try:
-        result = fn()
-        db.session.commit()
-        return result
+        return run_in_transaction(fn)
     except DomainError as error:
-        db.session.rollback()
         raise CommandError(error.message) from None
 
 
@@ -182,9 +178,6 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     for extra in app.extensions.get("cli_groups", []):
         app.cli.add_command(extra)
-
-
-__all__ = ["main", "register", "run_service", "CommandError", "date"]
 
 
 @demo_cli.command("synth")

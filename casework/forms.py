@@ -83,31 +83,21 @@ def int_or_none(value) -> int | None:
 
 
 def save(form, action):
-    """Run a service call and commit once; on a refusal roll back and show it on the form.
+    """Run a service call in one transaction (casework.transactions); on a refusal show it on the form.
 
     Returns (result, None) when saved and (None, error) when a rule refused it. A NotAllowed is
-    raised on after the rollback, so the user gets the 403 page rather than a form error. An
-    action that met a simultaneous one (Retry) is run again, a few times, from the start.
+    raised on, so the user gets the 403 page rather than a form error.
     """
-    from casework.errors import DomainError, NotAllowed, Retry
-    from casework.extensions import db
+    from casework.errors import DomainError, NotAllowed
+    from casework.transactions import run_in_transaction
 
-    for attempt in range(1, RETRIES + 1):
-        try:
-            result = action()
-            db.session.commit()
-            return result, None
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, Retry) and attempt < RETRIES:
-                continue
-            if isinstance(error, NotAllowed):
-                raise
-            apply_domain_error(form, error)
-            return None, error
-
-
-RETRIES = 5
+    try:
+        return run_in_transaction(action), None
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return None, error
 
 
 def error_status(error) -> int:
@@ -118,18 +108,16 @@ def error_status(error) -> int:
 
 
 def save_and_flash(action, success: str) -> bool:
-    """For one-button actions that return to the page they came from: run the service call and
-    commit, then flash `success`, or roll back and flash the refusal. True when saved."""
+    """For one-button actions that return to the page they came from: run the service call in
+    one transaction, then flash `success`, or flash the refusal. True when saved."""
     from flask import flash
 
     from casework.errors import DomainError
-    from casework.extensions import db
+    from casework.transactions import run_in_transaction
 
     try:
-        action()
-        db.session.commit()
+        run_in_transaction(action)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return False
     flash(success, "success")

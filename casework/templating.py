@@ -50,7 +50,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         relationship_labels=RELATIONSHIP_LABELS,
         vulnerability_labels=VULNERABILITY_LABELS,
-        can_manage_users=permissions.can_manage_users,
         Role=__import__("casework.auth.models", fromlist=["Role"]).Role,
     )
 

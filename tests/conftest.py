@@ -92,8 +92,8 @@ def own_database(kind: str, tmp_path):
         server.dispose()
 
 
-# Both databases when the suite runs on PostgreSQL; SQLite alone otherwise.
-OWN_DATABASE_KINDS = ["sqlite"] + (["postgresql"] if TEST_DB_URL else [])
+# The database of this pass: each pass (SQLite, then PostgreSQL in CI) runs its own variants once.
+OWN_DATABASE_KINDS = ["postgresql"] if TEST_DB_URL else ["sqlite"]
 
 
 def make_app(database_url, instance_path, **overrides):
@@ -159,6 +159,37 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(_schema, tmp_path_factory):
+    """The demo office, built once per test run through `load_demo`: every table's rows."""
+    from casework.demo.data import load_demo
+
+    app = make_app(_schema, tmp_path_factory.mktemp("demo") / "instance")
+    with app.app_context():
+        load_demo(app.instance_path)
+        db.session.commit()
+        rows = {table.name: [dict(row._mapping) for row in db.session.execute(table.select())]
+                for table in db.metadata.sorted_tables}
+        _empty_tables()
+        db.engine.dispose()
+    return rows
+
+
+@pytest.fixture
+def demo_office(app, _demo_rows):
+    """The demo office (`casework demo load`), copied into this test's empty database."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if _demo_rows[table.name]:
+                conn.execute(table.insert(), _demo_rows[table.name])
+        if conn.dialect.name == "postgresql":  # identities continue after the copied rows
+            for table in db.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.autoincrement is not False and _demo_rows[table.name]:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                      f"(SELECT max(id) FROM {table.name}))"))
 
 
 @pytest.fixture

@@ -58,3 +58,39 @@ def test_db_check_command_passes(empty_database_url, tmp_path):
         result = runner.invoke(args=["db", "check"])
         assert result.exit_code == 0, result.output
         db.engine.dispose()
+
+
+VERSIONS = os.path.join(os.path.dirname(__file__), os.pardir, "migrations", "versions")
+
+
+def _revisions() -> list[tuple[str, str, str | None]]:
+    """(file, revision, down_revision) of every migration file, in file-name order."""
+    import ast
+
+    out = []
+    for name in sorted(os.listdir(VERSIONS)):
+        if name.endswith(".py"):
+            tree = ast.parse(open(os.path.join(VERSIONS, name), encoding="utf-8").read())
+            values = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+                      if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                      and node.targets[0].id in ("revision", "down_revision")}
+            out.append((name, values["revision"], values["down_revision"]))
+    return out
+
+
+def test_migration_files_sort_in_the_order_they_apply():
+    revisions = _revisions()
+    assert revisions[0][2] is None
+    for (_, previous, _), (name, _, down) in zip(revisions, revisions[1:]):
+        assert down == previous, f"{name} applies after {down}, but its file sorts after {previous}'s"
+
+
+def test_migrations_import_no_application_code():
+    """A migration runs against the schema as it was when it was written, never today's models."""
+    import ast
+
+    for name, _, _ in _revisions():
+        tree = ast.parse(open(os.path.join(VERSIONS, name), encoding="utf-8").read())
+        imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        assert not [module for module in imported if module.split(".")[0] in ("casework", "tests")], name

@@ -1,11 +1,22 @@
 """Forms for managing users and programmes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import PasswordField, SelectField
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from casework.auth.models import Role
-from casework.forms import LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
+from casework.forms import (
+    LooseDateField,
+    MultiCheckboxField,
+    NoNulString,
+    WholeNumberField,
+)
 
 ROLE_CHOICES = [
     (Role.CASEWORKER.value, _l("Caseworker")),
@@ -58,9 +69,6 @@ class CapForm(FlaskForm):
     valid_from = LooseDateField(_l("In force from"), validators=[DataRequired()])
     per_person = NoNulString(_l("Cap per person"), validators=[Optional(), Length(max=20)])
     per_case = NoNulString(_l("Cap per case"), validators=[Optional(), Length(max=20)])
-
-
-__all__ = ["UserForm", "EditUserForm", "PasswordForm", "ConfirmForm", "ProgrammeForm", "CapForm", "SelectMultipleField"]
 
 
 class AuditFilterForm(FlaskForm):

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +36,7 @@ from casework.auth.permissions import roles_required
 from casework.exports import csv_stream
 from casework.extensions import db
 from casework.forms import save, save_and_flash
+from casework.loading import load_or_404
 from casework.pagination import filter_args, keyset_page, paging
 from casework.programmes import services as programmes_service
 from casework.programmes.models import Programme
@@ -76,10 +86,7 @@ def users_new():
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return load_or_404(User, user_id)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -176,7 +183,7 @@ def programmes_new():
 @bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
 @admin_only
 def programmes_edit(programme_id: int):
-    programme = db.session.get(Programme, programme_id) or abort(404)
+    programme = load_or_404(Programme, programme_id)
     form = ProgrammeForm(obj=programme if request.method == "GET" else None)
     cap_form = CapForm()
     if request.method == "GET":
@@ -205,7 +212,7 @@ def programmes_edit(programme_id: int):
 @bp.route("/programmes/<int:programme_id>/caps", methods=["POST"])
 @admin_only
 def programmes_cap(programme_id: int):
-    programme = db.session.get(Programme, programme_id) or abort(404)
+    programme = load_or_404(Programme, programme_id)
     form = CapForm()
     if form.validate_on_submit():
         save_and_flash(lambda: programmes_service.set_cap(programme, form.valid_from.date, form.per_person.data or None,

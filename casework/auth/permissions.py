@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from casework.auth.models import Role
 
-ALL_STAFF = (Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN)
 CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN)
 
 
@@ -96,10 +95,6 @@ def can_see_case(user, case) -> bool:
 
 def can_edit_case(user, case) -> bool:
     return user.role in (Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN) and can_see_case(user, case)
-
-
-def can_manage_users(user) -> bool:
-    return user.role == Role.ADMIN
 
 
 def programmes_for(user):

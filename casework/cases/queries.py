@@ -4,13 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from sqlalchemy import and_, bindparam, func, select, text, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
-from casework.auth.permissions import can_see_case, programme_filter, sees_all_programmes, visible_programme_ids
+from casework.auth.permissions import (
+    can_see_case,
+    programme_filter,
+    sees_all_programmes,
+    visible_programme_ids,
+)
 from casework.cases.models import Case, CaseStatus, Person, Relationship
 from casework.extensions import db
+from casework.loading import found_or_404, load_or_404
 from casework.programmes.models import Programme
 
 SORTS = {
@@ -222,19 +227,12 @@ def _read(user, filters: CaseFilters, sort: str, limit: int, start: Cursor | Non
 
 def get_case_or_404(case_id: int, user) -> Case:
     """Load a case the user may see. Another programme's case is a 404, not a 403: no leak."""
-    case = db.session.get(
-        Case, case_id, options=[selectinload(Case.persons).selectinload(Person.vulnerability_rows)]
-    )
-    if case is None or not can_see_case(user, case):
-        abort(404)
-    return case
+    return load_or_404(Case, case_id, may_see=lambda case: can_see_case(user, case),
+                       options=[selectinload(Case.persons).selectinload(Person.vulnerability_rows)])
 
 
 def get_person_or_404(case: Case, person_id: int) -> Person:
-    person = next((p for p in case.persons if p.id == person_id), None)
-    if person is None:
-        abort(404)
-    return person
+    return found_or_404(next((p for p in case.persons if p.id == person_id), None))
 
 
 # Distinct municipalities by skipping through the (programme_id, municipality) index: one

@@ -1,7 +1,7 @@
 """Caseworker screens: the case list, registering a family, the case page and edits."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,7 +10,12 @@ from sqlalchemy import select
 from casework.audit.models import AuditEvent
 from casework.audit.services import record
 from casework.auth.models import Role, User
-from casework.auth.permissions import CASE_ROLES, can_edit_case, programmes_for, roles_required
+from casework.auth.permissions import (
+    CASE_ROLES,
+    can_edit_case,
+    programmes_for,
+    roles_required,
+)
 from casework.cases import services
 from casework.cases.forms import (
     STATUS_LABELS,
@@ -21,10 +26,19 @@ from casework.cases.forms import (
     StatusForm,
 )
 from casework.cases.models import CaseStatus, Person
-from casework.cases.queries import SORTS, CaseFilters, Cursor, case_list, get_case_or_404, get_person_or_404, municipalities
+from casework.cases.queries import (
+    SORTS,
+    CaseFilters,
+    Cursor,
+    case_list,
+    get_case_or_404,
+    get_person_or_404,
+    municipalities,
+)
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
+from casework.loading import allowed_or_403, found_or_404
 from casework.pagination import filter_args
 from casework.search.services import check_members, link_returned_again, undecided
 
@@ -134,9 +148,7 @@ def new():
         return render_template("cases/new.html", form=form)
 
     if form.validate_on_submit():
-        programme = next((p for p in programmes if p.id == form.programme_id.data), None)
-        if programme is None:
-            abort(404)
+        programme = found_or_404(next((p for p in programmes if p.id == form.programme_id.data), None))
         members = [_person_data(e.form) for e in form.members.entries if not e.form.remove.data]
         duplicates = _duplicates(members, programmes)
         if undecided(duplicates):
@@ -193,8 +205,7 @@ def case_page_sections(case) -> list[str]:
 
 def _editable_case(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     return case
 
 

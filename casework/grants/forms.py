@@ -9,7 +9,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from casework.documents import labels as document_labels
 from casework.forms import LooseDateField, NoNulString, WholeNumberField
-from casework.grants.models import DecisionOutcome, DisbursementMode, GrantCategory, GrantStatus
+from casework.grants.models import (
+    DecisionOutcome,
+    DisbursementMode,
+    GrantCategory,
+)
 from casework.grants.workflow import STATUS_LABELS
 
 CATEGORY_LABELS = {
@@ -87,6 +91,3 @@ class GrantFilterForm(FlaskForm):
     period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
     period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])
     page = WholeNumberField(validators=[Optional()])
-
-
-__all__ = ["GrantStatus"]

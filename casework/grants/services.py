@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.services import diff, record
 from casework.auth.models import Role
-from casework.cases.models import Case, Person
+from casework.cases.models import Case
 from casework.db import MoneyError, format_money, to_money, utcnow
 from casework.errors import Conflict, DomainError, NotAllowed
 from casework.extensions import db
@@ -464,7 +464,3 @@ def queue_count(user, cap: int | None = None) -> int:
     cap = cap or QUEUE_COUNT_CAP
     return db.session.scalar(select(func.count()).select_from(_queue_stmt(user).limit(cap).subquery()))
 
-
-def beneficiary_name(grant: Grant) -> str:
-    person = db.session.get(Person, grant.person_id) if grant.person_id else None
-    return person.full_name if person else ""

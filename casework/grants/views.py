@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,13 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Role
-from casework.auth.permissions import CASE_ROLES, can_edit_case, programme_filter, programmes_for, roles_required
+from casework.auth.permissions import (
+    CASE_ROLES,
+    can_edit_case,
+    programme_filter,
+    programmes_for,
+    roles_required,
+)
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
 from casework.documents.forms import upload_from
@@ -21,7 +27,6 @@ from casework.documents.services import documents_of_grant, missing_before_submi
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
-from casework.pagination import filter_args, keyset_page, paging
 from casework.grants import services, workflow
 from casework.grants.forms import (
     CATEGORY_LABELS,
@@ -34,8 +39,17 @@ from casework.grants.forms import (
     GrantFilterForm,
     GrantForm,
 )
-from casework.grants.models import DecisionStep, Disbursement, Grant, GrantCategory, GrantDecision, GrantStatus
+from casework.grants.models import (
+    DecisionStep,
+    Disbursement,
+    Grant,
+    GrantCategory,
+    GrantDecision,
+    GrantStatus,
+)
 from casework.grants.workflow import STATUS_LABELS
+from casework.loading import allowed_or_403, load_or_404
+from casework.pagination import filter_args, keyset_page, paging
 
 bp = Blueprint("grants", __name__)
 QUEUE_PER_PAGE = 50
@@ -46,19 +60,16 @@ LABELS = {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS, "o
 
 def get_grant_or_404(grant_id: int) -> Grant:
     # Decisions and payments with their authors in two queries, whatever their number.
-    grant = db.session.get(Grant, grant_id, options=[
+    grant = load_or_404(Grant, grant_id, options=[
         selectinload(Grant.decisions).joinedload(GrantDecision.decided_by),
         selectinload(Grant.disbursements).joinedload(Disbursement.recorded_by),
     ])
-    if grant is None:
-        abort(404)
     get_case_or_404(grant.case_id, current_user)
     return grant
 
 
 def _editable(grant: Grant) -> Grant:
-    if not can_edit_case(current_user, grant.case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, grant.case))
     return grant
 
 
@@ -76,8 +87,7 @@ def _grant_values(form: GrantForm) -> dict:
 @roles_required(*CASE_ROLES)
 def new(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     form = GrantForm()
     form.person_id.choices = _person_choices(case)
     if form.validate_on_submit():
@@ -287,5 +297,4 @@ def init_app(app):
     app.extensions["dashboard_widgets"].append(dashboard_widget)
     app.extensions["cli_groups"].append(cli.grants_cli)
     app.extensions["demo_hooks"].append(demo.add_demo_grants)
-    app.jinja_env.globals.setdefault("grant_money", services.money)
 

@@ -33,13 +33,6 @@ def find_programme(code: str | None) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.code == (code or "").strip().upper()))
 
 
-def get_programme(code: str) -> Programme:
-    programme = find_programme(code)
-    if programme is None:
-        raise DomainError(_("No programme with code %(code)s.", code=code), "programme")
-    return programme
-
-
 def _amount(value, field: str) -> Decimal | None:
     if value in (None, ""):
         return None

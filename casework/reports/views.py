@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +24,7 @@ from casework.auth.permissions import roles_required
 from casework.dates import parse_date
 from casework.errors import DomainError
 from casework.extensions import db
+from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.programmes.services import find_programme
 from casework.reports import services
 from casework.reports.charts import charts_for
@@ -34,10 +44,7 @@ class SubmitReportForm(FlaskForm):
 
 
 def _programme_or_404(code):
-    programme = find_programme(code)
-    if programme is None or not services.can_see_reports(current_user, programme):
-        abort(404)
-    return programme
+    return found_or_404(find_programme(code), lambda programme: services.can_see_reports(current_user, programme))
 
 
 def _period(programme, args) -> Period:
@@ -83,8 +90,7 @@ def index():
 @bp.route("/export.<fmt>")
 @roles_required(*services.REPORT_ROLES)
 def export(fmt):
-    if fmt not in FORMATS:
-        abort(404)
+    found_or_404(FORMATS.get(fmt))
     programme = _programme_or_404(request.args.get("programme"))
     try:
         period = _period(programme, request.args)
@@ -110,8 +116,7 @@ def submit():
     if not form.validate_on_submit():
         abort(400)
     programme = _programme_or_404(form.programme.data)
-    if not services.can_submit_report(current_user, programme):
-        abort(403)
+    allowed_or_403(services.can_submit_report(current_user, programme))
     try:
         period = Period(date.fromisoformat(form.start.data), date.fromisoformat(form.end.data))
         report = services.submit_report(programme, period, current_user)
@@ -125,10 +130,8 @@ def submit():
 
 
 def _submitted_or_404(report_id) -> SubmittedReport:
-    report = db.session.get(SubmittedReport, report_id)
-    if report is None or not services.can_see_reports(current_user, report.programme):
-        abort(404)
-    return report
+    return load_or_404(SubmittedReport, report_id,
+                       may_see=lambda report: services.can_see_reports(current_user, report.programme))
 
 
 @bp.route("/submitted/<int:report_id>")
@@ -149,8 +152,7 @@ def submitted(report_id):
 @bp.route("/submitted/<int:report_id>/export.<fmt>")
 @roles_required(*services.REPORT_ROLES)
 def submitted_export(report_id, fmt):
-    if fmt not in FORMATS:
-        abort(404)
+    found_or_404(FORMATS.get(fmt))
     report = _submitted_or_404(report_id)
     figures = services.stored_figures(report)
     threshold = services.threshold_for(current_user, report.programme)

@@ -156,14 +156,14 @@ class MemberDuplicates:
         return f"duplicate-{self.index}"
 
 
-def check_members(members, programme_ids, decisions: dict, exclude_case_id: int | None = None,
-                  first_index: int = 0) -> list[MemberDuplicates]:
+def check_members(members, programme_ids, decisions: dict, exclude_case_id: int | None = None
+                  ) -> list[MemberDuplicates]:
     """Likely duplicates per member (PersonData); decisions maps a field name to what was chosen.
 
     A decision naming a person who is not among the candidates counts as no decision.
     """
     out = []
-    for index, member in enumerate(members, start=first_index):
+    for index, member in enumerate(members):
         candidates = likely_duplicates(member.family_name, member.given_name, member.birth_year, member.birth_date,
                                        programme_ids, exclude_case_id=exclude_case_id)
         if not candidates:
@@ -180,14 +180,14 @@ def undecided(entries: list[MemberDuplicates]) -> bool:
     return any(e.decision is None for e in entries)
 
 
-def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=None, first_index: int = 0) -> None:
+def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=None) -> None:
     """Record, for each member the caseworker identified, the earlier person they are ("returned again")."""
     from casework.audit.services import record
 
     for entry in entries:
         if entry.decision in (None, "different"):
             continue
-        person = persons[entry.index - first_index]
+        person = persons[entry.index]
         earlier = next(p for p in entry.candidates if str(p.id) == entry.decision)
         person.returned_from_person_id = earlier.id
         db.session.flush()

@@ -15,9 +15,8 @@ PERIOD = ["--programme", "AVR-CH", "--from", "2002-07-01", "--to", "2011-12-31"]
 
 
 @pytest.fixture
-def demo(runner, app):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def demo(demo_office):
+    return demo_office
 
 
 def _login_supervisor(app, client):

@@ -4,7 +4,7 @@ The forms are found the way a user finds them: the pages of the office are fetch
 <form> on them is read (its action, method and field names). A test checks that every POST
 route of app.url_map is reached by some form, so a new form cannot be forgotten. hypothesis
 then fills each form's fields with hostile values (see test_hostile_input.py for the values
-and for how many examples: 500 per form on PostgreSQL, 100 on SQLite).
+and for how many examples: a short fixed-seed pass in the suite, 500 per form in `make fuzz`).
 """
 from __future__ import annotations
 

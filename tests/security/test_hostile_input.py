@@ -1,7 +1,8 @@
 """Hostile input never causes a 500: hypothesis drives query parameters and the login form.
 
-Run on PostgreSQL in CI (NUL bytes crash there but not on SQLite) with 500 examples per
-target; 100 on SQLite. CASEWORK_FUZZ_EXAMPLES overrides the number.
+The suite runs a short, fixed-seed pass (30 examples per target, the same every run, on both
+databases: NUL bytes crash PostgreSQL but not SQLite); `make fuzz` runs the same targets with
+500 examples each. CASEWORK_FUZZ_EXAMPLES sets the number.
 """
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
 
-EXAMPLES = int(os.environ.get("CASEWORK_FUZZ_EXAMPLES")
-               or (500 if os.environ.get("CASEWORK_TEST_DATABASE_URL") else 100))
+EXAMPLES = int(os.environ.get("CASEWORK_FUZZ_EXAMPLES") or 30)
 
 SPECIAL = st.sampled_from([
     "", " ", "\x00", "a\x00b", "NaN", "sNaN", "-sNaN", "Infinity", "-Infinity", "1e309", "-1",
