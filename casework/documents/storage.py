@@ -169,5 +169,5 @@ def _delete_orphans(session):
             for key in keys:
                 try:
                     backend.delete(key)
-                except Exception:  # noqa: BLE001 - best effort; `casework documents check` lists leftovers
+                except Exception:  # best effort; `casework documents check` lists leftovers
                     current_app.logger.warning("could not delete an orphaned document object")

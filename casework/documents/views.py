@@ -29,6 +29,7 @@ from casework.documents.storage import attachment_disposition, make_storage
 from casework.errors import DomainError
 from casework.extensions import db
 from casework.forms import save, save_and_flash
+from casework.loading import allowed_or_403, load_or_404
 
 bp = Blueprint("documents", __name__)
 
@@ -43,9 +44,7 @@ DOWNLOAD_HEADERS = {
 
 def get_document_or_404(document_id: int) -> Document:
     """The document, if the user may see the case it belongs to (404 for another programme's)."""
-    document = db.session.get(Document, document_id)
-    if document is None:
-        abort(404)
+    document = load_or_404(Document, document_id)
     get_case_or_404(document.case_id, current_user)
     return document
 
@@ -59,8 +58,7 @@ def _choices(case):
 @roles_required(*CASE_ROLES)
 def new(case_id: int):
     case = get_case_or_404(case_id, current_user)
-    if not can_edit_case(current_user, case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, case))
     form = DocumentForm(attach_to=request.args.get("attach_to") or f"case:{case.id}")
     form.attach_to.choices = _choices(case)
     if form.validate_on_submit():
@@ -110,8 +108,7 @@ def thumbnail(document_id: int):
 @roles_required(*CASE_ROLES)
 def remove(document_id: int):
     document = get_document_or_404(document_id)
-    if not can_edit_case(current_user, document.case):
-        abort(403)
+    allowed_or_403(can_edit_case(current_user, document.case))
     form = RemoveDocumentForm()
     if not form.validate_on_submit():
         flash(_("Say why the document is removed."), "error")

@@ -83,10 +83,10 @@ class GrantFilterForm(FlaskForm):
         csrf = False
 
     programme = SelectField(_l("Programme"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, l) for s, l in STATUS_LABELS.items()],
+    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()],
                          validators=[Optional()])
     category = SelectField(_l("Category"),
-                           choices=[("", _l("Any category"))] + [(c.value, l) for c, l in CATEGORY_LABELS.items()],
+                           choices=[("", _l("Any category"))] + [(c.value, label) for c, label in CATEGORY_LABELS.items()],
                            validators=[Optional()])
     period_from = LooseDateField(_l("Proposed from"), validators=[Optional()])
     period_to = LooseDateField(_l("Proposed until"), validators=[Optional()])

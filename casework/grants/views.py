@@ -1,7 +1,7 @@
 """Grant screens: proposing on the case page, the grant page, decisions, payments, the queue."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -258,9 +258,9 @@ def index():
         if (form.category.data or "").strip():
             stmt = stmt.where(Grant.category == GrantCategory(form.category.data))
         if form.period_from.date:
-            stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, timezone.utc))
+            stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, UTC))
         if form.period_to.date:
-            stmt = stmt.where(Grant.created_at <= datetime.combine(form.period_to.date, time.max, timezone.utc))
+            stmt = stmt.where(Grant.created_at <= datetime.combine(form.period_to.date, time.max, UTC))
     # The case and programme of each row come in the same statement (no query per row).
     stmt = stmt.options(contains_eager(Grant.case).joinedload(Case.programme))
     page = keyset_page(stmt, Grant, ("created_at", "id"), descending=True, per_page=GRANT_LIST_PER_PAGE,

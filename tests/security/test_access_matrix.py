@@ -158,9 +158,8 @@ def csrf_app(_schema, tmp_path):
 
 @pytest.mark.parametrize("endpoint,method", STATE_CHANGING)
 def test_state_change_without_csrf_token_is_refused(csrf_app, endpoint, method):
-    from tests import factories
-
     import casework.models  # noqa: F401
+    from tests import factories
 
     office = factories.office()
     rule = next(r for r in csrf_app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods)
