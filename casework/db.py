@@ -1,6 +1,7 @@
 """Database building blocks: the declarative base, UTC timestamps and exact money."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -50,6 +51,8 @@ class UTCDateTime(TypeDecorator):
 
 
 CENT = Decimal("0.01")
+# Digits with an optional decimal point: no exponent ("1e3"), no grouping, no "NaN".
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class MoneyError(ValueError):
@@ -60,6 +63,8 @@ def to_money(value) -> Decimal:
     """Parse an amount into a Decimal with two places; refuse NaN, infinity and extra precision."""
     if isinstance(value, float):
         raise MoneyError("amounts are never floats")
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise MoneyError("write the amount in plain digits, like 1500 or 1500.50")
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):

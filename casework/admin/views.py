@@ -132,12 +132,8 @@ def users_password(user_id: int):
 def users_deactivate(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
-        if user.id == current_user.id:
-            flash(_("You cannot deactivate your own account."), "error")
-        else:
-            users.deactivate_user(user, actor=current_user)
-            db.session.commit()
-            flash(_("User %(u)s deactivated.", u=user.username), "success")
+        save_and_flash(lambda: users.deactivate_user(user, actor=current_user),
+                       _("User %(u)s deactivated.", u=user.username))
     return redirect(url_for("admin.users_index"))
 
 

@@ -72,9 +72,9 @@ def record(action: str, *, user=None, entity=None, entity_type=None, entity_id=N
 # code records no other).
 ACTIONS = (
     "access_denied", "backup_made", "backup_restored", "audit_exported", "case_created", "case_status_changed",
-    "case_updated", "case_viewed", "cases_exported", "disbursement_recorded", "document_downloaded",
-    "document_previewed", "document_purged", "document_removed", "document_requirement_set", "document_uploaded",
-    "grant_cancelled",
+    "case_updated", "case_viewed", "cases_exported", "disbursement_recorded", "disbursement_reversed",
+    "document_downloaded", "document_previewed", "document_purged", "document_removed", "document_requirement_set",
+    "document_uploaded", "grant_cancelled",
     "grant_completed", "grant_decided", "grant_edited", "grant_proposed", "grant_submitted", "import_completed",
     "login", "login_failed", "login_refused", "logout", "password_changed", "person_created",
     "person_returned_again", "person_updated", "programme_cap_set", "programme_created", "programme_updated",

@@ -114,6 +114,8 @@ def set_password(user: User, password: str, actor=None) -> None:
 
 
 def deactivate_user(user: User, actor=None) -> None:
+    if actor is not None and actor.id == user.id:
+        raise DomainError(_("You cannot deactivate your own account."), "user")
     user.is_active = False
     user.session_token = new_session_token()
     record("user_deactivated", user=actor, entity=user)

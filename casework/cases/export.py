@@ -8,14 +8,14 @@ import tempfile
 from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from casework.audit.services import record
 from casework.auth.permissions import CASE_ROLES, roles_required
-from casework.cases.forms import STATUS_LABELS, CaseFilterForm
-from casework.cases.models import Case, CaseStatus, Person, Relationship
-from casework.cases.queries import SORTS, CaseFilters, filter_cases
+from casework.cases.forms import STATUS_LABELS, read_case_filters
+from casework.cases.models import Case, Person, Relationship
+from casework.cases.queries import CaseFilters, filter_cases
 from casework.exports import csv_stream, safe_cell
 from casework.extensions import db
 from casework.programmes.models import Programme
@@ -24,12 +24,8 @@ bp = Blueprint("case_exports", __name__, url_prefix="/cases")
 BATCH = 2000
 
 
-def export_rows(user, filters: CaseFilters):
-    """Header, then one tuple per case, read in batches through a streaming cursor.
-
-    The statement (and so the user's programmes) is settled now; only reading is deferred,
-    because a streamed body is read after the view has returned.
-    """
+def _export_statement(user, filters: CaseFilters):
+    """The cases the list shows for these filters, one line each with the principal's name."""
     principal = aliased(Person)
     stmt = filter_cases(
         select(Case.reference, Case.legacy_reference, Programme.code, principal.family_name, principal.given_name,
@@ -37,6 +33,25 @@ def export_rows(user, filters: CaseFilters):
         .join(Programme, Programme.id == Case.programme_id)
         .outerjoin(principal, (principal.case_id == Case.id) & (principal.relationship == Relationship.PRINCIPAL)),
         user, filters)
+    if filters.query:
+        from casework.search.services import matching_case_ids
+
+        stmt = stmt.where(Case.id.in_(matching_case_ids(filters.query)))
+    return stmt
+
+
+def count_rows(user, filters: CaseFilters) -> int:
+    return db.session.scalar(select(func.count()).select_from(_export_statement(user, filters).order_by(None)
+                                                                .subquery()))
+
+
+def export_rows(user, filters: CaseFilters):
+    """Header, then one tuple per case, read in batches through a streaming cursor.
+
+    The statement (and so the user's programmes) is settled now; only reading is deferred,
+    because a streamed body is read after the view has returned.
+    """
+    stmt = _export_statement(user, filters)
     header = (_("Reference"), _("Legacy reference"), _("Programme"), _("Family name"), _("Given name"),
               _("Sending country"), _("Arrival"), _("Municipality"), _("Status"))
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}
@@ -49,23 +64,6 @@ def export_rows(user, filters: CaseFilters):
             yield (*values, labels[status])
 
     return rows()
-
-
-def _filters_from_request() -> CaseFilters:
-    form = CaseFilterForm(request.args)
-    form.programme.choices = [(request.args.get("programme", ""), "")]
-    form.status.choices = [("", "")] + [(s.value, s.value) for s in CaseStatus]
-    form.sort.choices = [(k, k) for k in SORTS]
-    if not form.validate():
-        return CaseFilters()
-    return CaseFilters(
-        programme_code=form.programme.data or None,
-        status=CaseStatus(form.status.data) if form.status.data else None,
-        municipality=form.municipality.data or None,
-        arrived_from=form.arrived_from.date,
-        arrived_to=form.arrived_to.date,
-        sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
-    )
 
 
 def write_csv(rows, out):
@@ -108,8 +106,10 @@ def export():
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    filters = _filters_from_request()
-    record("cases_exported", summary=f"case list as {fmt}: {request.query_string.decode()[:200]}")
+    _form, filters = read_case_filters(request.args, current_user)
+    rows_exported = count_rows(current_user, filters)
+    record("cases_exported", changes={"format": fmt, "filters": filters.described(), "rows": rows_exported},
+           summary=f"case list as {fmt}: {rows_exported} rows")
     db.session.commit()
     rows = export_rows(current_user, filters)
     if fmt == "csv":
@@ -132,8 +132,6 @@ def init_app(app):
 def export_to_file(path: str, filters: CaseFilters, progress=None) -> int:
     """The case list of every programme to a CSV or XLSX file (for the command line)."""
     from types import SimpleNamespace
-
-    from sqlalchemy import func
 
     from casework.auth.models import Role
 
@@ -169,9 +167,12 @@ def _export_command():
         from casework.progress import Progress
 
         progress = Progress("Exporting cases")
-        rows = export_to_file(path, CaseFilters(programme_code=programme_code), progress)
+        filters = CaseFilters(programme_code=programme_code)
+        rows = export_to_file(path, filters, progress)
         progress.finish()
-        record("cases_exported", summary=f"case list to {path} from the command line"[:300])
+        record("cases_exported", changes={"format": path.rsplit(".", 1)[-1].lower(), "filters": filters.described(),
+                                          "rows": rows},
+               summary=f"case list to {path} from the command line"[:300])
         db.session.commit()
         click.echo(f"{rows:,} cases written to {path}.")
 

@@ -7,6 +7,7 @@ from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, Selec
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.cases.models import CaseStatus, Relationship, Sex, Vulnerability
+from casework.cases.queries import SORTS, CaseFilters
 from casework.forms import BirthField, LooseDateField, MultiCheckboxField, NoNulString, WholeNumberField
 
 SEX_CHOICES = [(Sex.F.value, _l("Female")), (Sex.M.value, _l("Male")), (Sex.X.value, _l("Other / not stated"))]
@@ -91,6 +92,38 @@ class CaseFilterForm(FlaskForm):
     arrived_to = LooseDateField(_l("Arrived to"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
     page = WholeNumberField(validators=[Optional()])
+
+SORT_LABELS = {
+    "arrival_desc": _l("Latest arrival first"),
+    "arrival_asc": _l("Earliest arrival first"),
+    "reference": _l("Reference"),
+    "newest": _l("Newest registration"),
+}
+
+
+def read_case_filters(args, user) -> tuple[CaseFilterForm, CaseFilters]:
+    """The case list's filters from a query string: the one reader of the list and its export,
+    so that a download holds exactly the cases the screen shows (the search text included)."""
+    from casework.auth.permissions import programmes_for
+
+    form = CaseFilterForm(args)
+    form.programme.choices = [("", _l("All programmes"))] + [(p.code, p.code) for p in programmes_for(user)]
+    form.status.choices = [("", _l("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
+    form.sort.choices = list(SORT_LABELS.items())
+    query = " ".join((args.get("q") or "").split()) or None
+    if not form.validate():
+        return form, CaseFilters(query=query)
+    return form, CaseFilters(
+        programme_code=form.programme.data or None,
+        # Optional() lets a blank-looking value past the choice check: treat it as "any".
+        status=CaseStatus(form.status.data) if (form.status.data or "").strip() else None,
+        municipality=form.municipality.data or None,
+        arrived_from=form.arrived_from.date,
+        arrived_to=form.arrived_to.date,
+        sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
+        query=query,
+    )
+
 
 RELATIONSHIP_LABELS = {Relationship(value): label for value, label in RELATIONSHIP_CHOICES}
 VULNERABILITY_LABELS = {Vulnerability(value): label for value, label in VULNERABILITY_CHOICES}

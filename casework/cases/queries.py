@@ -34,6 +34,15 @@ class CaseFilters:
     arrived_from: date | None = None
     arrived_to: date | None = None
     sort: str = "arrival_desc"
+    query: str | None = None  # the search box's text (names, references, dates of birth)
+
+    def described(self) -> dict:
+        """The filters in force, as plain values (what the audit trail records of an export)."""
+        values = {"programme": self.programme_code, "status": self.status.value if self.status else None,
+                  "municipality": self.municipality, "arrived_from": self.arrived_from,
+                  "arrived_to": self.arrived_to, "q": self.query}
+        return {key: value.isoformat() if isinstance(value, date) else value
+                for key, value in values.items() if value is not None}
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from casework.audit.services import diff, record
 from casework.cases.models import Case, CaseStatus, Person, Relationship, Sex, Vulnerability
+from casework.cases.validation import check_case, check_members_born_by, check_person
 from casework.db import utcnow
 from casework.errors import Conflict, DomainError, Retry
 from casework.extensions import db
@@ -56,30 +57,6 @@ class PersonData:
         }
 
 
-def check_person(values: dict, today: date | None = None) -> None:
-    today = today or date.today()
-    if not values["family_name"]:
-        raise DomainError(_("Enter the family name."), "family_name")
-    if not values["given_name"]:
-        raise DomainError(_("Enter the given name."), "given_name")
-    if values["birth_year"] < 1890 or values["birth_year"] > today.year:
-        raise DomainError(_("The year of birth must be between 1890 and this year."), "birth")
-    if values["birth_date"] is not None and values["birth_date"] > today:
-        raise DomainError(_("The date of birth cannot be in the future."), "birth")
-    if values["nationality"] and not (values["nationality"].isalpha() and len(values["nationality"]) in (2, 3)):
-        raise DomainError(_("Use a two- or three-letter country code."), "nationality")
-
-
-def check_case(values: dict, today: date | None = None) -> None:
-    today = today or date.today()
-    arrival = values.get("arrival_date")
-    if arrival is not None and arrival > today:
-        raise DomainError(_("The arrival date cannot be in the future."), "arrival_date")
-    country = values.get("sending_country")
-    if country and not (country.isalpha() and len(country) == 2):
-        raise DomainError(_("Use a two-letter country code, e.g. CH."), "sending_country")
-
-
 def _clean_case_values(values: dict) -> dict:
     out = dict(values)
     for key in ("legacy_reference", "municipality", "sending_country"):
@@ -91,36 +68,45 @@ def _clean_case_values(values: dict) -> dict:
     return out
 
 
-def next_reference(programme, year: int) -> str:
-    """The programme-year's next reference: AVR-CH-2011-0001, ... -9999, -10000, ...
+def last_reference_number(programme_code: str, year: int) -> int:
+    """The highest number given so far in a programme-year's references (0 for none).
 
     The highest number is the longest reference, then the last in text order ("-10000" sorts
-    before "-9999" as text)."""
-    prefix = f"{programme.code}-{year}-"
+    before "-9999" as text). The case service and the import both number through here."""
+    prefix = f"{programme_code}-{year}-"
     last = db.session.scalar(select(Case.reference).where(Case.reference.like(prefix + "%"))
                              .order_by(func.length(Case.reference).desc(), Case.reference.desc()).limit(1))
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return int(last.rsplit("-", 1)[1]) if last else 0
+
+
+def format_reference(programme_code: str, year: int, number: int) -> str:
+    """AVR-CH-2011-0001, ... -9999, -10000, ..."""
+    return f"{programme_code}-{year}-{number:04d}"
+
+
+def next_reference(programme, year: int) -> str:
+    """The programme-year's next reference."""
+    return format_reference(programme.code, year, last_reference_number(programme.code, year) + 1)
 
 
 def register_case(programme, case_values: dict, members: list[PersonData], actor=None,
                   reference: str | None = None) -> Case:
     """Create a case with its principal applicant and family members, all or nothing."""
     case_values = _clean_case_values(case_values)
-    check_case(case_values)
+    check_case(case_values, programme)
     member_values = [m.values() for m in members]
     if not member_values:
         raise DomainError(_("A case needs its principal applicant."), "members")
     principals = [m for m in member_values if m["relationship"] == Relationship.PRINCIPAL]
     if len(principals) != 1:
         raise DomainError(_("A case has exactly one principal applicant."), "members")
+    arrival = case_values.get("arrival_date")
     for index, values in enumerate(member_values):
         try:
-            check_person(values)
+            check_person(values, arrival=arrival)
         except DomainError as error:
             error.field = f"members-{index}-{error.field}"
             raise
-    arrival = case_values.get("arrival_date")
     case = Case(
         programme=programme,
         reference=reference or next_reference(programme, (arrival or date.today()).year),
@@ -161,12 +147,13 @@ def update_case(case: Case, values: dict, actor=None, expected_version: int | No
     """Edit a case's details. Returns the changes as {field: [old, new]}."""
     _check_version(case, expected_version)
     values = _clean_case_values({k: v for k, v in values.items() if k in CASE_FIELDS})
-    check_case(values)
+    check_case(values, case.programme)
     if "arrival_date" in values:
         if case.status in NOT_RETURNED and values["arrival_date"] is not None:
             raise DomainError(_("Record the arrival by changing the status to arrived."), "arrival_date")
         if case.status not in NOT_RETURNED and values["arrival_date"] is None:
             raise DomainError(_("A case that has arrived keeps its arrival date."), "arrival_date")
+        check_members_born_by(values["arrival_date"], case.persons)
     before = {k: getattr(case, k) for k in values}
     changes = diff(before, values)
     for key, value in values.items():
@@ -187,7 +174,7 @@ def _person_snapshot(person: Person) -> dict:
 def update_person(person: Person, data: PersonData, actor=None, expected_version: int | None = None) -> dict:
     _check_version(person, expected_version)
     values = data.values()
-    check_person(values)
+    check_person(values, arrival=person.case.arrival_date)
     case = person.case
     if values["relationship"] == Relationship.PRINCIPAL and person.relationship != Relationship.PRINCIPAL:
         raise DomainError(_("This case already has a principal applicant."), "relationship")
@@ -209,7 +196,7 @@ def update_person(person: Person, data: PersonData, actor=None, expected_version
 
 def add_person(case: Case, data: PersonData, actor=None) -> Person:
     values = data.values()
-    check_person(values)
+    check_person(values, arrival=case.arrival_date)
     if values["relationship"] == Relationship.PRINCIPAL:
         raise DomainError(_("This case already has a principal applicant."), "relationship")
     person = _new_person(values)
@@ -231,12 +218,15 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     if new_status not in allowed_transitions(case):
         raise DomainError(_("A case that is %(old)s cannot become %(new)s.",
                             old=_(case.status.value), new=_(new_status.value)), "status")
+    if new_status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
+        _check_no_open_grants(case, new_status)
     old_status = case.status
     changes = {"status": [old_status.value, new_status.value]}
     if new_status == CaseStatus.ARRIVED and old_status in NOT_RETURNED:
         if arrival_date is None:
             raise DomainError(_("Enter the arrival date."), "arrival_date")
-        check_case({"arrival_date": arrival_date})
+        check_case({"arrival_date": arrival_date}, case.programme)
+        check_members_born_by(arrival_date, case.persons)
         changes["arrival_date"] = [None, arrival_date.isoformat()]
         case.arrival_date = arrival_date
     elif new_status in NOT_RETURNED and case.arrival_date is not None:
@@ -246,3 +236,17 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     db.session.flush()
     record("case_status_changed", user=actor, entity=case, programme_id=case.programme_id,
            changes=changes, summary=case.reference)
+
+
+def _check_no_open_grants(case: Case, new_status: CaseStatus) -> None:
+    """A case is not closed or withdrawn while money is still being decided or paid on it."""
+    from casework.grants.models import Grant
+    from casework.grants.workflow import MONEY_OPEN
+
+    open_grants = db.session.execute(select(Grant.id, Grant.status).where(
+        Grant.case_id == case.id, Grant.status.in_(MONEY_OPEN)).order_by(Grant.id)).all()
+    if open_grants:
+        names = ", ".join(f"#{grant_id} ({status.value.replace('_', ' ')})" for grant_id, status in open_grants)
+        raise DomainError(_("The case cannot become %(new)s while these grants are awaiting a decision or "
+                            "payment: %(grants)s. Decide, pay or cancel them first.",
+                            new=_(new_status.value), grants=names), "status")

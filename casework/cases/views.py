@@ -19,16 +19,15 @@ from casework.auth.permissions import (
 from casework.cases import services
 from casework.cases.forms import (
     STATUS_LABELS,
-    CaseFilterForm,
     EditCaseForm,
     PersonForm,
     RegisterCaseForm,
     StatusForm,
+    read_case_filters,
 )
+from casework.cases.history import visible_history
 from casework.cases.models import CaseStatus, Person
 from casework.cases.queries import (
-    SORTS,
-    CaseFilters,
     Cursor,
     case_list,
     get_case_or_404,
@@ -43,14 +42,6 @@ from casework.pagination import filter_args
 from casework.search.services import check_members, link_returned_again, undecided
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
-
-SORT_LABELS = {
-    "arrival_desc": _l("Latest arrival first"),
-    "arrival_asc": _l("Earliest arrival first"),
-    "reference": _l("Reference"),
-    "newest": _l("Newest registration"),
-}
-
 
 def _caseworker_choices(programme_ids=None):
     stmt = select(User).where(User.role.in_([Role.CASEWORKER, Role.SUPERVISOR]), User.is_active).order_by(User.username)
@@ -83,24 +74,9 @@ def _duplicates(members, programmes, exclude_case_id=None):
 @bp.route("/")
 @roles_required(*CASE_ROLES)
 def index():
-    programmes = programmes_for(current_user)
-    form = CaseFilterForm(request.args)
-    form.programme.choices = [("", _("All programmes"))] + [(p.code, p.code) for p in programmes]
-    form.status.choices = [("", _("Any status"))] + [(s.value, STATUS_LABELS[s]) for s in CaseStatus]
-    form.sort.choices = list(SORT_LABELS.items())
-    filters = CaseFilters()
-    if form.validate():
-        filters = CaseFilters(
-            programme_code=form.programme.data or None,
-            # Optional() lets a blank-looking value past the choice check: treat it as "any".
-            status=CaseStatus(form.status.data) if (form.status.data or "").strip() else None,
-            municipality=form.municipality.data or None,
-            arrived_from=form.arrived_from.date,
-            arrived_to=form.arrived_to.date,
-            sort=form.sort.data if form.sort.data in SORTS else "arrival_desc",
-        )
+    form, filters = read_case_filters(request.args, current_user)
     page_number = form.page.data or 1 if not form.page.errors else 1
-    query = (request.args.get("q") or "").strip()
+    query = filters.query
     if query:
         from casework.search.services import search_cases
 
@@ -178,7 +154,7 @@ def _history(case):
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(200)
     )
-    return db.session.scalars(stmt).all()
+    return visible_history(db.session.scalars(stmt).all(), current_user)
 
 
 @bp.route("/<int:case_id>")

@@ -20,6 +20,7 @@ from casework.auth.models import Role
 from casework.auth.services import create_user, find_user
 from casework.cases.models import Case, CaseStatus
 from casework.cases.services import PersonData, change_status, register_case
+from casework.errors import DomainError
 from casework.extensions import db
 from casework.programmes.models import Programme
 from casework.programmes.services import create_programme, set_cap
@@ -154,7 +155,9 @@ def _family(rng: random.Random, plan: PlannedCase) -> list[PersonData]:
 
 
 def _register_plans(rng: random.Random, programme: Programme, plans: list[PlannedCase], country: str,
-                    caseworker) -> int:
+                    caseworker, to_close: list) -> int:
+    """Register the planned cases. Those planned closed are left in monitoring and put in `to_close`:
+    a case is closed only once its grants (added later by the demo hooks) are decided and paid."""
     counters: dict[int, int] = {}
     for plan in plans:
         year = plan.arrival.year if plan.arrival else date.today().year
@@ -171,12 +174,24 @@ def _register_plans(rng: random.Random, programme: Programme, plans: list[Planne
         path = {
             CaseStatus.REINTEGRATION: [CaseStatus.REINTEGRATION],
             CaseStatus.MONITORING: [CaseStatus.REINTEGRATION, CaseStatus.MONITORING],
-            CaseStatus.CLOSED: [CaseStatus.REINTEGRATION, CaseStatus.MONITORING, CaseStatus.CLOSED],
+            CaseStatus.CLOSED: [CaseStatus.REINTEGRATION, CaseStatus.MONITORING],
             CaseStatus.WITHDRAWN: [CaseStatus.WITHDRAWN],
         }.get(plan.status, [])
         for status in path:
             change_status(case, status, actor=caseworker)
+        if plan.status == CaseStatus.CLOSED:
+            to_close.append((case, caseworker))
     return len(plans)
+
+
+def _close(to_close: list) -> None:
+    """Close the cases planned closed, except those with a grant still awaiting a decision or payment
+    at the demo's end (the rule of casework.cases.services.change_status): they stay in monitoring."""
+    for case, caseworker in to_close:
+        try:
+            change_status(case, CaseStatus.CLOSED, actor=caseworker)
+        except DomainError:
+            continue
 
 
 def _password_file(instance_path: str) -> Path:
@@ -238,7 +253,7 @@ def load_demo(instance_path: str) -> str:
     """Create what is missing of the demo office; running it again changes nothing."""
     programmes = ensure_programmes()
     ensure_users(instance_path)
-    loaded = []
+    loaded, to_close = [], []
     for code, planner, country, caseworker_name in (
         ("AVR-CH", _plan_avr_ch, "CH", "caseworker"),
         ("VARRP-UK", _plan_varrp, "GB", "caseworker.uk"),
@@ -248,10 +263,11 @@ def load_demo(instance_path: str) -> str:
         if has_cases:
             continue
         rng = random.Random(f"{SEED}-{code}")
-        n = _register_plans(rng, programme, planner(rng), country, find_user(caseworker_name))
+        n = _register_plans(rng, programme, planner(rng), country, find_user(caseworker_name), to_close)
         loaded.append(f"{code}: {n} cases")
     for hook in demo_hooks():
         hook(programmes, loaded)
+    _close(to_close)
     lines = ["Demo data: " + ("; ".join(loaded) if loaded else "already loaded, nothing changed") + "."]
     lines.append("Demo accounts: " + ", ".join(u[0] for u in DEMO_USERS))
     lines.append(f"Their passwords are in {_password_file(instance_path)} (readable only by you).")

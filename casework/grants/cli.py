@@ -19,7 +19,8 @@ def grants_queue(username):
     user = _user(username)
     grants = decision_queue(user)
     for g in grants:
-        click.echo(f"{g.id:>6}  {g.submitted_at:%Y-%m-%d %H:%M}  {g.case.reference:<18} {g.status.value:<15} "
+        submitted = f"{g.submitted_at:%Y-%m-%d %H:%M}" if g.submitted_at else "(legacy)"
+        click.echo(f"{g.id:>6}  {submitted:<16}  {g.case.reference:<18} {g.status.value:<15} "
                    f"{g.category.value:<16} {money(g.requested_amount, g.case.programme.currency)}")
     click.echo(f"{len(grants)} grant(s) awaiting {user.username}.")
 

@@ -67,6 +67,11 @@ class DisbursementForm(FlaskForm):
     version = HiddenField()
 
 
+class ReversalForm(FlaskForm):
+    reason = NoNulString(_l("Why is this payment reversed?"), validators=[DataRequired(), Length(max=500)])
+    reversed_on = LooseDateField(_l("Reversed on (empty: today)"), validators=[Optional()])
+
+
 class ActionForm(FlaskForm):
     """Submit: just the version the user saw."""
 

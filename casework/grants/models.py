@@ -92,7 +92,7 @@ class Grant(Base):
         back_populates="grant", order_by="GrantDecision.decided_at"
     )
     disbursements: Mapped[list["Disbursement"]] = relationship(
-        back_populates="grant", order_by="Disbursement.paid_on"
+        back_populates="grant", order_by="(Disbursement.paid_on, Disbursement.id)"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -115,14 +115,23 @@ class GrantDecision(Base):
     # For a decision taken outside the office (the donor's), its letter number and date.
     authority_reference: Mapped[str | None] = mapped_column(String(100))
     authority_letter_date: Mapped[date | None] = mapped_column(Date)
+    # Who took an external decision, when a legacy record names it (e.g. "FOM") without a letter.
+    authority_name: Mapped[str | None] = mapped_column(String(100))
 
     grant: Mapped[Grant] = relationship(back_populates="decisions")
     decided_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class Disbursement(Base):
+    """A payment, or the reversal of one: a wrong payment is never deleted or edited, it is
+    reversed by an entry of the opposite amount dated on its own day, so that a plain sum of
+    the entries of a period is what was really paid in it."""
+
     __tablename__ = "disbursements"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("(reversal_of_id IS NULL AND amount > 0) OR (reversal_of_id IS NOT NULL AND amount < 0)",
+                        name="amount_sign"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
@@ -132,6 +141,10 @@ class Disbursement(Base):
     receipt_reference: Mapped[str] = mapped_column(String(100), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A reversal names the payment it reverses (once: the column is unique) and says why.
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("disbursements.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     grant: Mapped[Grant] = relationship(back_populates="disbursements")
+    reversal_of: Mapped["Disbursement | None"] = relationship(remote_side=[id], foreign_keys=[reversal_of_id])
     recorded_by: Mapped["User | None"] = relationship()  # noqa: F821

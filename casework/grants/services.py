@@ -112,8 +112,12 @@ def _clean(case: Case, values: dict) -> dict:
     except ValueError:
         raise DomainError(_("Choose a category."), "category") from None
     person_id = values.get("person_id") or None
-    if person_id is not None and not any(p.id == person_id for p in case.persons):
+    beneficiary = next((p for p in case.persons if p.id == person_id), None)
+    if person_id is not None and beneficiary is None:
         raise DomainError(_("Choose a member of this case, or nobody."), "person_id")
+    if beneficiary is not None and not beneficiary.travelled:
+        raise DomainError(_("%(name)s did not travel; a grant's beneficiary is a member who returned.",
+                            name=beneficiary.full_name), "person_id")
     out["person_id"] = person_id
     out["plan"] = (values.get("plan") or "").strip()
     if not out["plan"]:
@@ -125,6 +129,8 @@ def _clean(case: Case, values: dict) -> dict:
 def create_grant(case: Case, values: dict, actor=None, at: datetime | None = None) -> Grant:
     if actor is not None and actor.role not in workflow.PROPOSERS:
         raise NotAllowed(_("Only caseworkers, supervisors and administrators propose grants."))
+    if case.status.value in workflow.CASE_STATUSES_WITHOUT_NEW_GRANTS:
+        raise DomainError(_("No new grant is proposed on a case that is closed or withdrawn."), "category")
     clean = _clean(case, values)
     grant = Grant(case=case, created_by_id=actor.id if actor else None, status=S.DRAFT, **clean)
     if at is not None:
@@ -193,18 +199,63 @@ def current_step(grant: Grant) -> DecisionStep | None:
     return None
 
 
-def decision_refusal(user, grant: Grant) -> str | None:
-    """Why this user may not decide this grant now (None if they may)."""
-    if user is None or user.role not in workflow.DECIDERS:
-        return _("Only a supervisor takes decisions on grants.")
-    if user.role != Role.ADMIN and grant.case.programme_id not in [p.id for p in user.programmes]:
-        return _("You do not work on this grant's programme.")
+def _four_eyes_refusal(user, grant: Grant, step: DecisionStep | None, extra_decider_id: int | None = None):
     if user.id in (grant.created_by_id, grant.submitted_by_id):
         return _("You proposed or submitted this grant, so another supervisor must decide on it.")
-    step = current_step(grant)
-    if step is not None and any(d.decided_by_id == user.id and d.step != step for d in grant.decisions):
+    others = {d.decided_by_id for d in grant.decisions if d.step != step}
+    if extra_decider_id is not None:
+        others.add(extra_decider_id)
+    if step is not None and user.id in others:
         return _("You already took another step of this grant; a different supervisor must take this one.")
     return None
+
+
+def eligible_deciders(grant: Grant, step: DecisionStep | None = None, after_decider=None) -> list:
+    """The active supervisors who may take `step` (default: the current one) of this grant; with
+    `after_decider`, as it will be once that user has taken the current step."""
+    from casework.auth.models import User
+
+    step = step or current_step(grant)
+    if step is None:
+        return []
+    supervisors = db.session.scalars(select(User).where(User.role == Role.SUPERVISOR, User.is_active)
+                                     .order_by(User.username)).all()
+    extra = after_decider.id if after_decider is not None else None
+    return [u for u in supervisors if grant.case.programme_id in [p.id for p in u.programmes]
+            and _four_eyes_refusal(u, grant, step, extra) is None]
+
+
+def next_step_after_supervisor(grant: Grant) -> DecisionStep | None:
+    """The step that follows the supervisor's approval: the donor's letter, where the donor decides."""
+    return DecisionStep.DONOR if _programme(grant).donor_decides else None
+
+
+def dead_end_warning(user, grant: Grant) -> str | None:
+    """Said before a supervisor's decision after which no supervisor could enter the donor's letter."""
+    if current_step(grant) != DecisionStep.SUPERVISOR or next_step_after_supervisor(grant) is None:
+        return None
+    if eligible_deciders(grant, DecisionStep.DONOR, after_decider=user):
+        return None
+    return _("If you approve, no other supervisor of this programme may enter the donor's letter (the proposer, "
+             "the submitter and you are excluded). An administrator will then have to record it.")
+
+
+def decision_refusal(user, grant: Grant) -> str | None:
+    """Why this user may not decide this grant now (None if they may).
+
+    An administrator records the donor's letter only when no supervisor may (a dead end), and
+    never as the proposer or the supervisor who took the first step."""
+    step = current_step(grant)
+    if user is not None and user.role == Role.ADMIN:
+        if step != DecisionStep.DONOR or eligible_deciders(grant, step):
+            return _("Only a supervisor takes decisions on grants; an administrator records the donor's letter "
+                     "only when no supervisor may.")
+        return _four_eyes_refusal(user, grant, step)
+    if user is None or user.role not in workflow.DECIDERS:
+        return _("Only a supervisor takes decisions on grants.")
+    if grant.case.programme_id not in [p.id for p in user.programmes]:
+        return _("You do not work on this grant's programme.")
+    return _four_eyes_refusal(user, grant, step)
 
 
 def can_decide(user, grant: Grant) -> bool:
@@ -300,7 +351,14 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
 
     base = proposed_amount(grant)
     decided_amount = None
+    typed = amount not in (None, "")
+    if typed and outcome in (DecisionOutcome.REJECTED, DecisionOutcome.SENT_BACK):
+        raise DomainError(_("An amount goes with an approval only; clear it, or choose an approval."), "amount")
     if outcome == DecisionOutcome.APPROVED:
+        if typed and _amount(amount) != base:
+            raise DomainError(_("“Approved in full” grants %(base)s; for another amount choose “approved with a "
+                                "lower amount”, or clear the amount.", base=money(base, _programme(grant).currency)),
+                              "amount")
         decided_amount = base
     elif outcome == DecisionOutcome.REDUCED:
         decided_amount = _amount(amount)
@@ -318,6 +376,10 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
             raise DomainError(_("Enter the date of the donor's letter."), "authority_letter_date")
         if authority_letter_date > at.date():
             raise DomainError(_("The letter date cannot be in the future."), "authority_letter_date")
+        reviewed = [d for d in grant.decisions if d.step == DecisionStep.SUPERVISOR]
+        if reviewed and authority_letter_date < reviewed[-1].decided_at.date():
+            raise DomainError(_("The donor's letter cannot be dated before the supervisor's decision of %(day)s.",
+                                day=reviewed[-1].decided_at.date().isoformat()), "authority_letter_date")
         require_with(_programme(grant), RequirementStep.DONOR_DECISION, letter, "letter")
         decision_day = authority_letter_date
     else:
@@ -403,8 +465,12 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     if amount > left:
         raise DomainError(_("Only %(left)s is left to pay of the approved %(approved)s.",
                             left=money(left, cur), approved=money(grant.approved_amount, cur)), "amount")
+    receipt_reference = (receipt_reference or "").strip()
+    if len(receipt_reference) > RECEIPT_LIMIT:
+        raise DomainError(_("A receipt reference has at most %(n)d characters; this one has %(len)d.",
+                            n=RECEIPT_LIMIT, len=len(receipt_reference)), "receipt_reference")
     payment = Disbursement(grant_id=grant.id, paid_on=paid_on, amount=amount, mode=mode,
-                           receipt_reference=(receipt_reference or "").strip()[:100],
+                           receipt_reference=receipt_reference,
                            recorded_by_id=actor.id if actor else None, recorded_at=at)
     db.session.add(payment)
     db.session.flush()
@@ -424,6 +490,67 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
                       summary=money(grant.approved_amount, cur)), at)
     db.session.refresh(grant, ["disbursements"])
     return payment
+
+
+RECEIPT_LIMIT = 100
+
+
+def reversal_refusal(user, payment: Disbursement) -> str | None:
+    """Why this user may not reverse this payment (None if they may): the four-eyes rule."""
+    if user is None or not workflow.role_may("reverse_payment", user.role):
+        return _("You may not reverse payments.")
+    if payment.recorded_by_id is not None and payment.recorded_by_id == user.id:
+        return _("You recorded this payment, so another person must reverse it.")
+    return None
+
+
+def is_reversed(payment: Disbursement) -> bool:
+    return db.session.scalar(select(Disbursement.id).where(Disbursement.reversal_of_id == payment.id)) is not None
+
+
+def reverse_disbursement(payment: Disbursement, actor, reason: str, *, reversed_on: date | None = None,
+                         at: datetime | None = None) -> Disbursement:
+    """Correct a wrong payment: an entry of the opposite amount, dated on its own day, by another
+    person, with the reason. The payment stays as it was; reports net the two in their periods."""
+    grant = payment.grant
+    if payment.reversal_of_id is not None:
+        raise DomainError(_("This entry is itself a reversal."), "reason")
+    if is_reversed(payment):
+        raise DomainError(_("This payment has been reversed already."), "reason")
+    workflow.check("reverse_payment", grant.status)
+    refusal = reversal_refusal(actor, payment)
+    if refusal:
+        raise NotAllowed(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the payment is reversed."), "reason")
+    at = at or utcnow()
+    reversed_on = reversed_on or at.date()
+    if reversed_on > at.date():
+        raise DomainError(_("The reversal date cannot be in the future."), "reversed_on")
+    if reversed_on < payment.paid_on:
+        raise DomainError(_("The reversal date is before the payment of %(day)s.", day=payment.paid_on.isoformat()),
+                          "reversed_on")
+
+    lock_programme(grant.case.programme_id)
+    expected_status, expected_v = grant.status, grant.version
+    grant = _reload(grant.id)
+    if grant.status != expected_status or grant.version != expected_v:
+        raise _stale()
+    reversal = Disbursement(grant_id=grant.id, paid_on=reversed_on, amount=-payment.amount, mode=payment.mode,
+                            receipt_reference=payment.receipt_reference, reversal_of_id=payment.id, reason=reason,
+                            recorded_by_id=actor.id if actor else None, recorded_at=at)
+    db.session.add(reversal)
+    db.session.flush()
+    still_paid = paid_total(grant) > 0
+    _move(grant, expected_status, workflow.target("reverse_payment", fully_paid=still_paid))
+    cur = _programme(grant).currency
+    _dated(record("disbursement_reversed", user=actor, entity=grant, programme_id=grant.case.programme_id,
+                  changes={"payment_id": payment.id, "amount": -payment.amount, "paid_on": payment.paid_on,
+                           "reversed_on": reversed_on},
+                  summary=f"{money(-payment.amount, cur)} {reversed_on.isoformat()} — {reason}"), at)
+    db.session.refresh(grant, ["disbursements"])
+    return reversal
 
 
 # --- reading --------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from casework.grants.forms import (
     DisbursementForm,
     GrantFilterForm,
     GrantForm,
+    ReversalForm,
 )
 from casework.grants.models import (
     DecisionStep,
@@ -48,7 +49,7 @@ from casework.grants.models import (
     GrantStatus,
 )
 from casework.grants.workflow import STATUS_LABELS
-from casework.loading import allowed_or_403, load_or_404
+from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.pagination import filter_args, keyset_page, paging
 
 bp = Blueprint("grants", __name__)
@@ -128,17 +129,24 @@ def timeline(grant: Grant):
     return db.session.scalars(stmt).all()
 
 
-def _detail(grant: Grant, disbursement_form=None, cancel_form=None, status: int = 200):
+def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_form=None, status: int = 200):
     disbursement_form = disbursement_form or DisbursementForm(version=grant.version)
     cancel_form = cancel_form or CancelForm(version=grant.version)
     paid = services.paid_total(grant)
+    reversed_ids = {p.reversal_of_id for p in grant.disbursements if p.reversal_of_id}
+    reversible = [p for p in grant.disbursements if p.reversal_of_id is None and p.id not in reversed_ids
+                  and services.reversal_refusal(current_user, p) is None] if workflow.allowed(
+        "reverse_payment", grant.status) and can_edit_case(current_user, grant.case) else []
     return render_template(
         "grants/detail.html", grant=grant, case=grant.case, currency=grant.case.programme.currency,
         events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
         disbursement_form=disbursement_form, cancel_form=cancel_form,
+        reversal_form=reversal_form or ReversalForm(), reversible={p.id for p in reversible},
+        reversed_ids=reversed_ids,
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
         refusal=(services.decision_refusal(current_user, grant)
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
+        next_deciders=services.eligible_deciders(grant) if services.current_step(grant) else None,
         actions=workflow.actions_from(grant.status), document_requirements=requirements_of(grant.case.programme),
         missing_document=missing_before_submit(grant) if grant.status == GrantStatus.DRAFT else None,
         documents=documents_of_grant(grant),
@@ -179,7 +187,7 @@ def cancel(grant_id: int):
 
 
 @bp.route("/grants/<int:grant_id>/decide", methods=["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
 def decide(grant_id: int):
     grant = get_grant_or_404(grant_id)
     step = services.current_step(grant)
@@ -205,6 +213,7 @@ def decide(grant_id: int):
                            conflict=isinstance(error, Conflict),
                            donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
                            document_requirements=requirements_of(grant.case.programme),
+                           dead_end=services.dead_end_warning(current_user, grant),
                            currency=grant.case.programme.currency,
                            remaining=services.budget_remaining(grant.case.programme), **LABELS), status
 
@@ -226,6 +235,22 @@ def disburse(grant_id: int):
         flash(_("Payment recorded; the grant is fully paid and completed."), "success")
     else:
         flash(_("Payment recorded."), "success")
+    return redirect(url_for("grants.detail", grant_id=grant_id))
+
+
+@bp.route("/grants/<int:grant_id>/payments/<int:payment_id>/reverse", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def reverse_payment(grant_id: int, payment_id: int):
+    grant = _editable(get_grant_or_404(grant_id))
+    payment = found_or_404(next((p for p in grant.disbursements if p.id == payment_id), None))
+    form = ReversalForm()
+    if not form.validate_on_submit():
+        return _detail(grant, reversal_form=form, status=422)
+    _saved, error = save(form, lambda: services.reverse_disbursement(
+        payment, current_user, form.reason.data, reversed_on=form.reversed_on.date))
+    if error is not None:
+        return _detail(db.session.get(Grant, grant_id), reversal_form=form, status=error_status(error))
+    flash(_("Payment reversed; the reversal is recorded beside it."), "success")
     return redirect(url_for("grants.detail", grant_id=grant_id))
 
 

@@ -17,6 +17,10 @@ DECIDERS = frozenset({Role.SUPERVISOR})
 # Groups of statuses that the rules, the queue and the reports all count by.
 APPROVED = (S.APPROVED, S.DISBURSING, S.COMPLETED)  # a decision granted money
 AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR)
+# Money still being decided or paid: a case with such a grant is not closed or withdrawn.
+MONEY_OPEN = AWAITING_DECISION + (S.APPROVED, S.DISBURSING)
+# No new grant is proposed on a case in these statuses (values of CaseStatus).
+CASE_STATUSES_WITHOUT_NEW_GRANTS = ("closed", "withdrawn")
 
 STATUS_LABELS = {
     S.DRAFT: _l("Draft"),
@@ -50,6 +54,7 @@ TRANSITIONS = {
     "supervisor_decision": Transition("supervisor_decision", frozenset({S.SUBMITTED, S.IN_REVIEW}), DECIDERS),
     "donor_decision": Transition("donor_decision", frozenset({S.AWAITING_DONOR}), DECIDERS),
     "disburse": Transition("disburse", frozenset({S.APPROVED, S.DISBURSING}), PROPOSERS),
+    "reverse_payment": Transition("reverse_payment", frozenset({S.DISBURSING, S.COMPLETED}), PROPOSERS),
     "cancel": Transition(
         "cancel", frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWAITING_DONOR, S.APPROVED}), PROPOSERS
     ),
@@ -61,6 +66,7 @@ ACTION_LABELS = {
     "supervisor_decision": _l("take the supervisor's decision on"),
     "donor_decision": _l("record the donor's decision on"),
     "disburse": _l("record a disbursement of"),
+    "reverse_payment": _l("reverse a payment of"),
     "cancel": _l("cancel"),
 }
 
@@ -76,6 +82,8 @@ def target(action: str, outcome: str | None = None, *, donor_decides: bool = Fal
         return S.CANCELLED
     if action == "disburse":
         return S.COMPLETED if fully_paid else S.DISBURSING
+    if action == "reverse_payment":  # fully_paid here: something is still paid after the reversal
+        return S.DISBURSING if fully_paid else S.APPROVED
     if outcome == "sent_back":
         return S.DRAFT
     if outcome == "rejected":

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casework.audit.services import diff, record
 from casework.db import MoneyError, to_money
@@ -15,6 +15,14 @@ from casework.extensions import db
 from casework.programmes.models import DecisionAuthority, Donor, Programme, ProgrammeCap
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+# ISO 4217 codes that are not a currency a programme is paid in (testing, no currency, metals).
+_NOT_MONEY = {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XSU", "XUA", "XBA", "XBB", "XBC", "XBD"}
+
+
+def _iso_currencies() -> set[str]:
+    from babel.numbers import list_currencies
+
+    return set(list_currencies())
 
 
 def get_or_create_donor(name: str) -> Donor:
@@ -48,9 +56,11 @@ def _amount(value, field: str) -> Decimal | None:
 def _check(values: dict) -> dict:
     out = dict(values)
     if "currency" in out:
-        out["currency"] = (out["currency"] or "").strip().upper()
+        out["currency"] = (out["currency"] or "").strip()
         if not re.fullmatch(r"[A-Z]{3}", out["currency"]):
-            raise DomainError(_("Use a three-letter currency code, e.g. CHF."), "currency")
+            raise DomainError(_("Use a three-letter currency code in capitals, e.g. CHF."), "currency")
+        if out["currency"] not in _iso_currencies() or out["currency"] in _NOT_MONEY:
+            raise DomainError(_("%(code)s is not an ISO 4217 currency code.", code=out["currency"]), "currency")
     if "name" in out:
         out["name"] = " ".join((out["name"] or "").split())
         if not out["name"]:
@@ -89,8 +99,46 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
     return programme
 
 
+def _carries_figures(programme: Programme) -> bool:
+    """Whether figures have been recorded or reported in the programme's currency and from its start."""
+    from casework.cases.models import Case
+    from casework.reports.models import SubmittedReport
+
+    return any(db.session.scalar(select(model.id).where(model.programme_id == programme.id).limit(1)) is not None
+               for model in (Case, SubmittedReport))
+
+
+def _check_protected_settings(programme: Programme, values: dict) -> None:
+    """Settings that carry figures do not change under them: the currency of recorded amounts,
+    and a start that would drop cases or change a submitted report."""
+    from casework.cases.models import Case
+    from casework.reports.models import SubmittedReport
+
+    if "currency" in values and values["currency"] != programme.currency and _carries_figures(programme):
+        raise DomainError(_("The currency stays %(code)s: the programme's amounts and reports are in it, and "
+                            "changing the code would relabel them without converting.", code=programme.currency),
+                          "currency")
+    start = values.get("start_date")
+    if start is None or start == programme.start_date:
+        return
+    first_arrival = db.session.scalar(select(func.min(Case.arrival_date)).where(Case.programme_id == programme.id))
+    if first_arrival is not None and start > first_arrival:
+        raise DomainError(_("The start cannot move past the first arrival (%(day)s): those cases would drop out "
+                            "of every report.", day=first_arrival.isoformat()), "start_date")
+    first_report = db.session.scalar(select(func.min(SubmittedReport.period_start))
+                                     .where(SubmittedReport.programme_id == programme.id))
+    if first_report is not None and start > first_report:
+        raise DomainError(_("The start cannot move past %(day)s: a submitted report covers that period.",
+                            day=first_report.isoformat()), "start_date")
+    first_cap = min((c.valid_from for c in programme.caps), default=None)
+    if first_cap is not None and start > first_cap:
+        raise DomainError(_("The start cannot move past the caps dated %(day)s.", day=first_cap.isoformat()),
+                          "start_date")
+
+
 def update_programme(programme: Programme, values: dict, donor_name: str | None = None, actor=None) -> dict:
     values = _check(values)
+    _check_protected_settings(programme, values)
     before = {k: getattr(programme, k) for k in values}
     for key, value in values.items():
         setattr(programme, key, value)
@@ -109,6 +157,13 @@ def set_cap(programme: Programme, valid_from: date, per_person=None, per_case=No
     """Caps in force from a date; earlier decisions keep the caps of their day."""
     per_person = _amount(per_person, "per_person")
     per_case = _amount(per_case, "per_case")
+    if valid_from is None:
+        raise DomainError(_("Enter the date from which the caps apply."), "valid_from")
+    if valid_from < programme.start_date:
+        raise DomainError(_("Caps apply from the programme's start (%(day)s) or later.",
+                            day=programme.start_date.isoformat()), "valid_from")
+    if per_person is not None and per_case is not None and per_person > per_case:
+        raise DomainError(_("The cap per person is at most the cap per case."), "per_person")
     cap = next((c for c in programme.caps if c.valid_from == valid_from), None)
     if cap is None:
         cap = ProgrammeCap(valid_from=valid_from)

@@ -76,6 +76,14 @@ def matching_person_ids(query: Query):
     return union(*branches).subquery()
 
 
+def matching_case_ids(text: str):
+    """The ids of the cases a search box text finds (before the user's programmes are applied)."""
+    ids = matching_person_ids(parse_query(text))
+    if ids is None:
+        return select(Case.id).where(False)
+    return select(Person.case_id).where(Person.id.in_(select(ids.c.id)))
+
+
 def search_statement(user, query: Query):
     """Case list lines (list_columns(), the matching person's name) within the user's programmes."""
     ids = matching_person_ids(query)
@@ -192,7 +200,8 @@ def link_returned_again(persons: list, entries: list[MemberDuplicates], actor=No
         person.returned_from_person_id = earlier.id
         db.session.flush()
         record("person_returned_again", user=actor, entity=person, programme_id=person.case.programme_id,
-               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference},
+               changes={"returned_from_person_id": earlier.id, "earlier_case": earlier.case.reference,
+                        "earlier_case_id": earlier.case.id},
                summary=person.case.reference)
 
 

@@ -182,7 +182,7 @@ def test_edit_and_add_person(office, client, auth):
     data = {"family_name": "Petrović", "given_name": "Jelena", "sex": "F", "birth": "04.03.1982",
             "relationship": "spouse", "nationality": "rs", "travelled": "y", "version": spouse.version}
     assert client.post(f"/cases/{case.id}/persons/{spouse.id}/edit", data=data).status_code == 302
-    data = {"family_name": "Petrović", "given_name": "Luka", "sex": "M", "birth": "2012",
+    data = {"family_name": "Petrović", "given_name": "Luka", "sex": "M", "birth": "2008",
             "relationship": "principal", "travelled": "y"}
     response = client.post(f"/cases/{case.id}/persons/new", data=data)
     assert response.status_code == 422 and "already has a principal" in response.get_data(as_text=True)

@@ -105,8 +105,8 @@ def test_hand_written_files_import_and_report_totals_match(runner, office, tmp_p
 
     reduced = db.session.scalar(select(Grant).where(Grant.requested_amount == Decimal("3000")))
     assert reduced.approved_amount == Decimal("2500.50") and reduced.status.value == "disbursing"
-    assert [(d.outcome.value, d.step.value, d.authority_reference) for d in reduced.decisions] == [
-        ("reduced", "donor", "FOM")]
+    assert [(d.outcome.value, d.step.value, d.authority_name, d.authority_reference) for d in reduced.decisions] \
+        == [("reduced", "donor", "FOM", None)]
     pending = db.session.scalar(select(Grant).where(Grant.category == "education"))
     assert pending.decided_on is None and pending.decisions == []
 

@@ -25,6 +25,9 @@ ADMIN = row("login", "403", "403", "403", "403", "ok")
 SUPERVISION = row("login", "403", "403", "ok", "403", "ok")
 REPORTS = row("login", "403", "403", "ok", "ok", "ok")
 DECIDERS = row("login", "403", "403", "ok", "403", "403")
+# Deciding: supervisors; an administrator only records a donor's letter that no supervisor may enter
+# (the view answers 403 for any other step).
+DECIDING = row("login", "403", "403", "ok", "403", "ok")
 
 ACCESS = {
     ("case_exports.export", "GET"): STAFF,
@@ -38,8 +41,9 @@ ACCESS = {
     ("grants.submit", "POST"): CASE_A,
     ("grants.cancel", "POST"): CASE_A,
     ("grants.disburse", "POST"): CASE_A,
-    ("grants.decide", "GET"): DECIDERS,
-    ("grants.decide", "POST"): DECIDERS,
+    ("grants.decide", "GET"): DECIDING,
+    ("grants.decide", "POST"): DECIDING,
+    ("grants.reverse_payment", "POST"): CASE_A,
     ("documents.new", "GET"): CASE_A,
     ("documents.new", "POST"): CASE_A,
     ("documents.download", "GET"): CASE_A,

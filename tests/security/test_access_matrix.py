@@ -83,6 +83,7 @@ def _url(app, rule, office):
         "report_id": 1,
         "grant_id": _draft_grant(case).id,
         "document_id": _document(case).id,
+        "payment_id": 1,
         "fmt": "csv",
         "filename": "casework.css",
     }

@@ -87,6 +87,12 @@ def targets(app, office):
     # A document on the case, so that its page shows the removal form.
     attach_document(office.ch_case, Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "passport.pdf"),
                     document_type="identity", title="Passport")
+    # A payment by someone else, so the supervisor's grant page holds the reversal form too.
+    from datetime import date
+
+    from casework.grants.services import record_disbursement
+
+    record_disbursement(grants[2], office.caseworker_uk, paid_on=date.today(), amount="100", mode="cash")
     db.session.commit()
     users = {"supervisor": office.supervisor, "admin": office.admin}
     found = {}
