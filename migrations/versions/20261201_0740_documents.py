@@ -1,7 +1,7 @@
 """Documents attached to cases, their content in the database backend, and what programmes require.
 
 Revision ID: 0740
-Revises: 0602
+Revises: 0721
 Create Date: 2026-12-01 15:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0740'
-down_revision = '0602'
+down_revision = '0721'
 branch_labels = None
 depends_on = None
 
