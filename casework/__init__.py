@@ -67,6 +67,7 @@ DOMAINS = [
     "casework.tasks.views",
     "casework.mywork.views",
     "casework.casefile.views",
+    "casework.documents.views",
     "casework.reports.views",
     "casework.imports.views",
     "casework.cases.export",

@@ -4,6 +4,7 @@ from casework.auth.lockout import LoginFailure  # noqa: F401
 from casework.auth.models import Role, User, user_programmes  # noqa: F401
 from casework.cases.models import Case, CaseStatus, Person, PersonVulnerability  # noqa: F401
 from casework.closures.models import CaseClosure  # noqa: F401
+from casework.documents.models import Document, DocumentChunk, DocumentRequirement  # noqa: F401
 from casework.grants.models import Disbursement, Grant, GrantDecision  # noqa: F401
 from casework.imports.models import ImportBatch  # noqa: F401
 from casework.notes.models import CaseNote, CaseNoteRevision  # noqa: F401

@@ -80,9 +80,10 @@ def record(action: str, *, user=None, entity=None, entity_type=None, entity_id=N
 ACTIONS = (
     "access_denied", "audit_exported", "backup_made", "backup_restored", "case_created", "case_file_exported",
     "case_status_changed", "case_updated", "case_viewed", "cases_exported", "disbursement_recorded",
-    "disbursement_reversed", "grant_cancelled", "grant_completed", "grant_decided", "grant_edited",
-    "grant_linked_to_plan_item", "grant_proposed", "grant_submitted", "import_completed", "login", "login_failed",
-    "login_refused", "logout", "note_added", "note_edited", "password_changed", "person_created",
+    "disbursement_reversed", "document_downloaded", "document_previewed", "document_purged", "document_removed",
+    "document_requirement_set", "document_uploaded", "grant_cancelled", "grant_completed", "grant_decided",
+    "grant_edited", "grant_linked_to_plan_item", "grant_proposed", "grant_submitted", "import_completed", "login",
+    "login_failed", "login_refused", "logout", "note_added", "note_edited", "password_changed", "person_created",
     "person_returned_again", "person_updated", "plan_approved", "plan_created", "plan_item_added",
     "plan_item_removed", "plan_item_status_changed", "plan_item_updated", "plan_sent_back", "plan_submitted",
     "plan_version_started", "programme_cap_set", "programme_created", "programme_updated", "provider_created",

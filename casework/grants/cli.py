@@ -33,8 +33,10 @@ def grants_queue(username):
 @click.option("--reason", default="")
 @click.option("--letter-number", default=None, help="Donor decisions: the donor's letter number.")
 @click.option("--letter-date", default=None, callback=_date, help="Donor decisions: the letter's date.")
+@click.option("--letter-file", type=click.File("rb"), default=None,
+              help="Donor decisions: the letter itself (PDF, JPEG or PNG), attached to the decision.")
 @with_appcontext
-def grants_decide(grant_id, username, outcome, amount, reason, letter_number, letter_date):
+def grants_decide(grant_id, username, outcome, amount, reason, letter_number, letter_date, letter_file):
     """Take the decision of a grant's current step."""
     from casework.extensions import db
     from casework.grants.models import Grant
@@ -45,7 +47,11 @@ def grants_decide(grant_id, username, outcome, amount, reason, letter_number, le
     grant = db.session.get(Grant, grant_id)
     if grant is None:
         raise CommandError(f"no grant {grant_id}")
+    from casework.documents.services import Upload
+
+    letter = Upload(letter_file, letter_file.name) if letter_file is not None else None
     run_service(lambda: decide(grant, user, outcome, amount=amount, reason=reason,
-                               authority_reference=letter_number, authority_letter_date=letter_date))
+                               authority_reference=letter_number, authority_letter_date=letter_date,
+                               letter=letter))
     grant = db.session.get(Grant, grant_id)
     click.echo(f"Grant {grant.id}: {outcome}; now {str(STATUS_LABELS[grant.status]).lower()}.")

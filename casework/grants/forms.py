@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casework.documents import labels as document_labels
 from casework.forms import LooseDateField, NoNulString, WholeNumberField
 from casework.grants.labels import CATEGORY_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
@@ -26,6 +28,7 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(_l("Reason (required unless approved in full)"), validators=[Optional(), Length(max=5000)])
     authority_reference = NoNulString(_l("Donor's letter number"), validators=[Optional(), Length(max=100)])
     authority_letter_date = LooseDateField(_l("Date of the donor's letter"), validators=[Optional()])
+    letter = FileField(document_labels.DONOR_LETTER_FILE)
     version = HiddenField()
 
 
@@ -35,6 +38,7 @@ class DisbursementForm(FlaskForm):
     mode = SelectField(_l("Mode"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
                        validators=[DataRequired()])
     receipt_reference = NoNulString(_l("Receipt reference"), validators=[Optional(), Length(max=100)])
+    receipt = FileField(document_labels.RECEIPT_FILE)
     version = HiddenField()
 
 

@@ -169,6 +169,9 @@ def submit_grant(grant: Grant, actor=None, expected_version: int | None = None, 
     from casework.plans.services import check_grant_may_be_submitted
 
     check_grant_may_be_submitted(grant)
+    from casework.documents.services import check_before_submit
+
+    check_before_submit(grant)
     at = at or utcnow()
     _move(grant, S.DRAFT, S.SUBMITTED, submitted_by_id=actor.id if actor else None, submitted_at=at)
     _dated(record("grant_submitted", user=actor, entity=grant, programme_id=grant.case.programme_id,
@@ -331,9 +334,13 @@ def check_limits(grant: Grant, amount: Decimal, day: date) -> None:
 
 def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
            authority_reference: str | None = None, authority_letter_date: date | None = None,
-           expected_version: int | None = None, at: datetime | None = None) -> GrantDecision:
+           expected_version: int | None = None, at: datetime | None = None, letter=None) -> GrantDecision:
     """Take the decision of the grant's current step (supervisor review, or the donor's, entered
-    by a supervisor with the donor's letter)."""
+    by a supervisor with the donor's letter). `letter` (a documents.services.Upload) is attached to
+    the decision; a programme may require it with every donor decision."""
+    from casework.documents.models import DocumentType, RequirementStep
+    from casework.documents.services import attach_document, require_with
+
     step = current_step(grant)
     action = "donor_decision" if step == DecisionStep.DONOR else "supervisor_decision"
     workflow.check(action, grant.status)
@@ -389,6 +396,7 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
         if reviewed and authority_letter_date < reviewed[-1].decided_at.date():
             raise DomainError(_("The donor's letter cannot be dated before the supervisor's decision of %(day)s.",
                                 day=reviewed[-1].decided_at.date().isoformat()), "authority_letter_date")
+        require_with(_programme(grant), RequirementStep.DONOR_DECISION, letter, "letter")
         decision_day = authority_letter_date
     else:
         authority_reference, authority_letter_date = None, None
@@ -410,6 +418,9 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
                              authority_letter_date=authority_letter_date)
     db.session.add(decision)
     db.session.flush()
+    if letter is not None and letter.stream is not None:
+        attach_document(decision, letter, document_type=DocumentType.DONOR_LETTER, actor=actor, field="letter",
+                        title=_("Donor's letter %(number)s", number=authority_reference or "").strip())
     cur = _programme(grant).currency
     summary = f"{step.value}: {outcome.value}"
     if decided_amount is not None:
@@ -439,7 +450,12 @@ def paid_total(grant: Grant) -> Decimal:
 
 
 def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mode: str,
-                        receipt_reference: str = "", at: datetime | None = None) -> Disbursement:
+                        receipt_reference: str = "", at: datetime | None = None, receipt=None) -> Disbursement:
+    """Record a tranche. `receipt` (a documents.services.Upload) is attached to the payment; a
+    programme may require one with every payment in kind."""
+    from casework.documents.models import DocumentType, RequirementStep
+    from casework.documents.services import attach_document, require_with
+
     workflow.check("disburse", grant.status)
     if actor is not None and not workflow.role_may("disburse", actor.role):
         raise NotAllowed(_("You may not record payments."))
@@ -453,6 +469,8 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
         raise DomainError(_("Enter the date of payment."), "paid_on")
     if paid_on > at.date():
         raise DomainError(_("The payment date cannot be in the future."), "paid_on")
+    if mode == DisbursementMode.IN_KIND:
+        require_with(_programme(grant), RequirementStep.PAYMENT_IN_KIND, receipt, "receipt")
 
     lock_programme(grant.case.programme_id)
     expected_status, expected_v = grant.status, grant.version
@@ -478,6 +496,10 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
                            recorded_by_id=actor.id if actor else None, recorded_at=at)
     db.session.add(payment)
     db.session.flush()
+    if receipt is not None and receipt.stream is not None:
+        attach_document(payment, receipt, document_type=DocumentType.RECEIPT, actor=actor, field="receipt",
+                        title=_("Receipt for the payment of %(day)s %(ref)s", day=paid_on.isoformat(),
+                                ref=payment.receipt_reference).strip())
     fully_paid = paid + amount == grant.approved_amount
     new_status = workflow.target("disburse", fully_paid=fully_paid)
     _move(grant, expected_status, new_status)

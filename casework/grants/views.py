@@ -1,7 +1,7 @@
 """Grant screens: proposing on the case page, the grant page, decisions, payments, the queue."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,6 +22,8 @@ from casework.auth.permissions import (
 )
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
+from casework.documents.forms import upload_from
+from casework.documents.services import documents_of_grant, missing_before_submit, requirements_of
 from casework.errors import Conflict, NotAllowed
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
@@ -146,7 +148,10 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_for
         refusal=(services.decision_refusal(current_user, grant)
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),
         next_deciders=services.eligible_deciders(grant) if services.current_step(grant) else None,
-        actions=workflow.actions_from(grant.status), **LABELS), status
+        actions=workflow.actions_from(grant.status), document_requirements=requirements_of(grant.case.programme),
+        missing_document=missing_before_submit(grant) if grant.status == GrantStatus.DRAFT else None,
+        documents=documents_of_grant(grant),
+        **LABELS), status
 
 
 @bp.route("/grants/<int:grant_id>")
@@ -199,7 +204,7 @@ def decide(grant_id: int):
         saved, error = save(form, lambda: services.decide(
             grant, current_user, form.outcome.data, amount=form.amount.data, reason=form.reason.data,
             authority_reference=form.authority_reference.data, authority_letter_date=form.authority_letter_date.date,
-            expected_version=int_or_none(form.version.data)))
+            expected_version=int_or_none(form.version.data), letter=upload_from(form.letter)))
         if error is None:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("grants.detail", grant_id=grant_id))
@@ -208,6 +213,7 @@ def decide(grant_id: int):
     return render_template("grants/decide.html", form=form, grant=grant, case=grant.case,
                            conflict=isinstance(error, Conflict),
                            donor_step=step == DecisionStep.DONOR, proposed=services.proposed_amount(grant),
+                           document_requirements=requirements_of(grant.case.programme),
                            dead_end=services.dead_end_warning(current_user, grant),
                            currency=grant.case.programme.currency,
                            remaining=services.budget_remaining(grant.case.programme), **LABELS), status
@@ -222,7 +228,7 @@ def disburse(grant_id: int):
         return _detail(grant, disbursement_form=form, status=422)
     saved, error = save(form, lambda: services.record_disbursement(
         grant, current_user, paid_on=form.paid_on.date, amount=form.amount.data, mode=form.mode.data,
-        receipt_reference=form.receipt_reference.data))
+        receipt_reference=form.receipt_reference.data, receipt=upload_from(form.receipt)))
     if error is not None:
         return _detail(db.session.get(Grant, grant_id), disbursement_form=form, status=error_status(error))
     grant = db.session.get(Grant, grant_id)
@@ -278,9 +284,9 @@ def index():
         if (form.category.data or "").strip():
             stmt = stmt.where(Grant.category == GrantCategory(form.category.data))
         if form.period_from.date:
-            stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, timezone.utc))
+            stmt = stmt.where(Grant.created_at >= datetime.combine(form.period_from.date, time.min, UTC))
         if form.period_to.date:
-            stmt = stmt.where(Grant.created_at <= datetime.combine(form.period_to.date, time.max, timezone.utc))
+            stmt = stmt.where(Grant.created_at <= datetime.combine(form.period_to.date, time.max, UTC))
     # The case and programme of each row come in the same statement (no query per row).
     stmt = stmt.options(contains_eager(Grant.case).joinedload(Case.programme))
     page = keyset_page(stmt, Grant, ("created_at", "id"), descending=True, per_page=GRANT_LIST_PER_PAGE,

@@ -1,7 +1,7 @@
 """Dated case notes and the earlier versions of their text.
 
 Revision ID: 0750
-Revises: 0732
+Revises: 0740
 Create Date: 2026-12-01 16:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0750'
-down_revision = '0732'
+down_revision = '0740'
 branch_labels = None
 depends_on = None
 

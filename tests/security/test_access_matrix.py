@@ -58,6 +58,21 @@ def _draft_grant(case):
     return grant
 
 
+def _document(case):
+    """A document on programme A's case, so document routes are tried on a real one."""
+    import io
+
+    from casework.documents.models import Document
+    from casework.documents.services import Upload, attach_document
+
+    document = db.session.query(Document).filter_by(case_id=case.id).first()
+    if document is None:
+        document = attach_document(case, Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "passport.pdf"),
+                                   document_type="identity", title="Passport")
+        db.session.commit()
+    return document
+
+
 def _url(app, rule, office):
     case = office.ch_case
     values = {
@@ -67,6 +82,7 @@ def _url(app, rule, office):
         "programme_id": office.ch.id,
         "report_id": 1,
         "grant_id": _draft_grant(case).id,
+        "document_id": _document(case).id,
         "payment_id": 1,
         "fmt": "csv",
         "note_id": 1,

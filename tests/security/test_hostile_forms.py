@@ -27,7 +27,7 @@ NOT_FUZZED = {"auth.logout", "auth.login"}
 DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
                  "users", "programmes", "programme_caps", "import_batches", "submitted_reports", "case_notes",
                  "case_note_revisions", "case_closures", "reintegration_plans", "plan_items", "plan_versions",
-                 "service_providers", "referrals", "tasks")
+                 "service_providers", "referrals", "tasks", "documents", "document_chunks")
 
 
 class _Forms(HTMLParser):
@@ -93,7 +93,7 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
                   f"/cases/{case.id}/persons/{person.id}/edit", "/cases/new", "/cases/",
                   f"/cases/{case.id}/grants/new", f"/grants/{draft.id}", f"/grants/{draft.id}/edit",
                   f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",
-                  "/reports/?programme=VARRP-UK&period=2010", "/imports/"]
+                  "/reports/?programme=VARRP-UK&period=2010", "/imports/", f"/cases/{case.id}/documents/new"]
     admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
              "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit"] + day_admin
     supervisor += day_supervisor
@@ -117,6 +117,11 @@ def targets(app, office):
     grants = (proposed(office, case=office.uk_case, actor=office.caseworker_uk),
               submitted(office, case=office.uk_case, actor=office.caseworker_uk),
               approved(office, case=office.uk_case, amount="900", actor=office.caseworker_uk))
+    from casework.documents.services import Upload, attach_document
+
+    # A document on the case, so that its page shows the removal form.
+    attach_document(office.ch_case, Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "passport.pdf"),
+                    document_type="identity", title="Passport")
     # A payment by someone else, so the supervisor's grant page holds the reversal form too.
     from datetime import date
 

@@ -1,0 +1,1 @@
+"""Documents on the file: identity papers, donor letters, receipts, photos, stored, scanned, audited."""

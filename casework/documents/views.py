@@ -1,0 +1,149 @@
+"""Document screens: attaching on the case page, downloading (always as an attachment), removing."""
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    Request,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
+from casework.cases.queries import get_case_or_404
+from casework.documents import labels, services
+from casework.documents.forms import DocumentForm, RemoveDocumentForm, upload_from
+from casework.documents.models import Document
+from casework.documents.owners import OWNERS, register_core_owners
+from casework.documents.storage import attachment_disposition, make_storage
+from casework.errors import DomainError
+from casework.extensions import db
+from casework.forms import save, save_and_flash
+from casework.loading import allowed_or_403, load_or_404
+
+bp = Blueprint("documents", __name__)
+
+# Nothing uploaded is ever rendered by the browser as a page: no scripts, no plugins, sandboxed.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def get_document_or_404(document_id: int) -> Document:
+    """The document, if the user may see the case it belongs to (404 for another programme's)."""
+    document = load_or_404(Document, document_id)
+    get_case_or_404(document.case_id, current_user)
+    return document
+
+
+def _choices(case):
+    return [(f"{kind.name}:{owner.id}", kind.description(owner))
+            for kind in OWNERS.values() for owner in kind.owners_in(case)]
+
+
+@bp.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def new(case_id: int):
+    case = get_case_or_404(case_id, current_user)
+    allowed_or_403(can_edit_case(current_user, case))
+    form = DocumentForm(attach_to=request.args.get("attach_to") or f"case:{case.id}")
+    form.attach_to.choices = _choices(case)
+    if form.validate_on_submit():
+        document, error = save(form, lambda: services.attach_to_case_owner(
+            case, form.attach_to.data, upload_from(form.file), document_type=form.document_type.data,
+            title=form.title.data, actor=current_user))
+        if error is None:
+            flash(_("Document “%(title)s” attached.", title=document.title), "success")
+            return redirect(url_for("cases.detail", case_id=case.id, _anchor="documents"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("documents/new.html", form=form, case=case,
+                           limit_mb=services.megabytes(int(services.setting("CASEWORK_DOCUMENT_MAX_BYTES")))), status
+
+
+def _send(document: Document, thumbnail: bool):
+    try:
+        link, pieces = services.open_document(document, current_user, thumbnail=thumbnail)
+    except DomainError as error:
+        db.session.rollback()
+        abort(410 if document.removed_at else 404, error.message)
+    db.session.commit()
+    if link is not None:
+        response = redirect(link)
+    else:
+        response = Response(stream_with_context(pieces), mimetype=document.content_type)
+        if not thumbnail:
+            response.headers["Content-Length"] = str(document.size)
+    response.headers["Content-Disposition"] = attachment_disposition(
+        ("thumbnail-" if thumbnail else "") + document.file_name)
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
+
+
+@bp.route("/documents/<int:document_id>")
+@roles_required(*CASE_ROLES)
+def download(document_id: int):
+    return _send(get_document_or_404(document_id), thumbnail=False)
+
+
+@bp.route("/documents/<int:document_id>/thumbnail")
+@roles_required(*CASE_ROLES)
+def thumbnail(document_id: int):
+    return _send(get_document_or_404(document_id), thumbnail=True)
+
+
+@bp.route("/documents/<int:document_id>/remove", methods=["POST"])
+@roles_required(*CASE_ROLES)
+def remove(document_id: int):
+    document = get_document_or_404(document_id)
+    allowed_or_403(can_edit_case(current_user, document.case))
+    form = RemoveDocumentForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the document is removed."), "error")
+    else:
+        save_and_flash(lambda: services.remove_document(document, form.reason.data, actor=current_user),
+                       _("Document removed; its record stays on the case."))
+    return redirect(url_for("cases.detail", case_id=document.case_id, _anchor="documents"))
+
+
+def case_section(case) -> Markup:
+    documents = services.documents_of_case(case)
+    kinds = {kind.name: kind for kind in OWNERS.values()}
+    return Markup(render_template(
+        "documents/_case_section.html", case=case, documents=documents, kinds=kinds,
+        can_edit=can_edit_case(current_user, case), remove_form=RemoveDocumentForm(formdata=None),
+        type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS,
+        requirements=services.requirements_of(case.programme)))
+
+
+class InMemoryUploads(Request):
+    """Uploaded files stay in the request's memory (bounded by MAX_CONTENT_LENGTH) instead of
+    Werkzeug's temporary file above 500 KB: they hold personal data, which never goes to /tmp."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return io.BytesIO()
+
+
+def init_app(app):
+    from casework.documents import cli
+
+    app.request_class = InMemoryUploads
+    register_core_owners()
+    app.extensions["document_storage"] = make_storage(app)
+    app.register_blueprint(bp)
+    app.extensions["case_page_sections"].append(case_section)
+    app.extensions["cli_groups"].append(cli.documents_cli)
+    app.jinja_env.globals.setdefault("document_type_labels", labels.TYPE_LABELS)
+    app.jinja_env.filters["kilobytes"] = services.kilobytes
