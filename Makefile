@@ -58,6 +58,7 @@ run: install compile-translations
 	$(BIN)/casework run --host $(HOST) --port $(PORT)
 
 test: install-test compile-translations
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The hostile-input targets of the suite with 500 examples each instead of the suite's short

@@ -31,7 +31,7 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(36))
 
-    user: Mapped["User | None"] = relationship()  # noqa: F821
+    user: Mapped[User | None] = relationship()  # noqa: F821
 
 
 from casework.audit import append_only  # noqa: E402

@@ -86,9 +86,9 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    programme: Mapped["Programme"] = relationship()  # noqa: F821
-    caseworker: Mapped["User | None"] = relationship()  # noqa: F821
-    persons: Mapped[list["Person"]] = relationship(
+    programme: Mapped[Programme] = relationship()  # noqa: F821
+    caseworker: Mapped[User | None] = relationship()  # noqa: F821
+    persons: Mapped[list[Person]] = relationship(
         back_populates="case",
         cascade="all, delete-orphan",
         order_by="(Person.relationship != 'principal', Person.id)",
@@ -97,7 +97,7 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def principal(self) -> "Person | None":
+    def principal(self) -> Person | None:
         return next((p for p in self.persons if p.relationship == Relationship.PRINCIPAL), None)
 
     def __repr__(self) -> str:
@@ -165,7 +165,7 @@ class Person(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[Case] = orm.relationship(back_populates="persons")
-    vulnerability_rows: Mapped[list["PersonVulnerability"]] = orm.relationship(
+    vulnerability_rows: Mapped[list[PersonVulnerability]] = orm.relationship(
         cascade="all, delete-orphan", order_by="PersonVulnerability.code"
     )
 

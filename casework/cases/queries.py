@@ -53,8 +53,8 @@ class CasePage:
     page: int
     per_page: int
     has_next: bool
-    first: "Cursor | None" = None  # where this page starts and ends, for "Previous" and "Next"
-    last: "Cursor | None" = None
+    first: Cursor | None = None  # where this page starts and ends, for "Previous" and "Next"
+    last: Cursor | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -147,7 +147,7 @@ class Cursor:
                                                           for v in value)])
 
     @classmethod
-    def decode(cls, text: str | None, sort: str) -> "Cursor | None":
+    def decode(cls, text: str | None, sort: str) -> Cursor | None:
         """The cursor in `text`, or None when it is missing or not one of this sort's."""
         parts = (text or "").split(".", 2)
         try:

@@ -7,7 +7,7 @@ starting SYN-) keep the demo programmes and their published figures untouched.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -94,7 +94,7 @@ def synthesize(cases: int, seed: int = 1, progress=None) -> dict:
     totals = {"cases": 0, "persons": 0, "grants": 0, "decisions": 0, "disbursements": 0, "plans": 0,
               "plan items": 0, "notes": 0, "tasks": 0, "referrals": 0}
     weights = [share for _p, share in programmes]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     done = 0
     while done < cases:
         n = min(CHUNK, cases - done)
@@ -149,7 +149,7 @@ def _one_case(rng, programme, ids, counters, rows, now) -> None:
         status = "closed"
     else:
         status = rng.choice(["arrived", "reintegration", "monitoring", "closed"])
-    created = datetime.combine(arrival or LAST_DAY, time(9), tzinfo=timezone.utc)
+    created = datetime.combine(arrival or LAST_DAY, time(9), tzinfo=UTC)
     rows["cases"].append((case_id, f"{programme.code}-{year}-{counters[key]:04d}",
                           f"{COUNTRY[programme.code]}/{year}/{counters[key]:05d}", programme.id,
                           COUNTRY[programme.code], arrival, rng.choice(MUNICIPALITIES), None, status, "",
@@ -200,7 +200,7 @@ def _one_plan(rng, case_id, principal_id, arrival, status, ids, rows, created) -
         return
     plan_id = ids["reintegration_plans"]
     ids["reintegration_plans"] += 1
-    approved_at = datetime.combine(arrival + timedelta(days=rng.randint(10, 40)), time(11), tzinfo=timezone.utc)
+    approved_at = datetime.combine(arrival + timedelta(days=rng.randint(10, 40)), time(11), tzinfo=UTC)
     rows["plans"].append((plan_id, case_id, "approved", 1, 1, approved_at - timedelta(days=3), approved_at, created,
                           approved_at, 1))
     for _ in range(rng.randint(1, 3)):
@@ -245,7 +245,7 @@ def _one_grant(rng, programme, case_id, person_id, arrival, ids, rows, now, size
     ids["grants"] += 1
     category = rng.choice(CATEGORIES)
     requested = rng.randrange(200, 3000 + 500 * size) * 100  # minor units
-    proposed = datetime.combine(arrival + timedelta(days=rng.randint(5, 60)), time(10), tzinfo=timezone.utc)
+    proposed = datetime.combine(arrival + timedelta(days=rng.randint(5, 60)), time(10), tzinfo=UTC)
     decided_on = proposed.date() + timedelta(days=rng.randint(3, 45))
     roll = rng.random()
     if decided_on > LAST_DAY or roll < 0.08:
@@ -259,7 +259,7 @@ def _one_grant(rng, programme, case_id, person_id, arrival, ids, rows, now, size
     step = "donor" if programme.decision_authority.value == "donor" else "supervisor"
     if outcome:
         rows["decisions"].append((grant_id, step, outcome, approved, "",
-                                  datetime.combine(decided_on, time(12), tzinfo=timezone.utc),
+                                  datetime.combine(decided_on, time(12), tzinfo=UTC),
                                   "FOM" if step == "donor" else None))
     if approved:
         paid = approved if rng.random() < 0.7 else approved // 2

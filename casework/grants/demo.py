@@ -3,7 +3,7 @@ AVR-CH) and tranches, taken through the same services and within the caps and bu
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ LAST_DAY = date(2012, 6, 30)
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour, 0), timezone.utc)
+    return datetime.combine(day, time(hour, 0), UTC)
 
 
 def _plans_ch(rng: random.Random, case: Case):

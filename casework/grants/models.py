@@ -99,14 +99,14 @@ class Grant(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    case: Mapped["Case"] = relationship()  # noqa: F821
-    person: Mapped["Person | None"] = relationship()  # noqa: F821
-    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
-    submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
-    decisions: Mapped[list["GrantDecision"]] = relationship(
+    case: Mapped[Case] = relationship()  # noqa: F821
+    person: Mapped[Person | None] = relationship()  # noqa: F821
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    decisions: Mapped[list[GrantDecision]] = relationship(
         back_populates="grant", order_by="GrantDecision.decided_at"
     )
-    disbursements: Mapped[list["Disbursement"]] = relationship(
+    disbursements: Mapped[list[Disbursement]] = relationship(
         back_populates="grant", order_by="(Disbursement.paid_on, Disbursement.id)"
     )
 
@@ -138,7 +138,7 @@ class GrantDecision(Base):
     authority_name: Mapped[str | None] = mapped_column(String(100))
 
     grant: Mapped[Grant] = relationship(back_populates="decisions")
-    decided_by: Mapped["User | None"] = relationship()  # noqa: F821
+    decided_by: Mapped[User | None] = relationship()  # noqa: F821
 
 
 class Disbursement(Base):
@@ -165,5 +165,5 @@ class Disbursement(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     grant: Mapped[Grant] = relationship(back_populates="disbursements")
-    reversal_of: Mapped["Disbursement | None"] = relationship(remote_side=[id], foreign_keys=[reversal_of_id])
-    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821
+    reversal_of: Mapped[Disbursement | None] = relationship(remote_side=[id], foreign_keys=[reversal_of_id])
+    recorded_by: Mapped[User | None] = relationship()  # noqa: F821

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -440,7 +440,7 @@ _NOT_A_NAME = {"yes", "no", "y", "n", "true", "false", "1", "0", "x", "da", "ne"
 
 
 def _noon(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(12), tzinfo=timezone.utc) if day else None
+    return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
 def _amount(r: _Rows, values: dict, column: str) -> Decimal | None:

@@ -44,7 +44,7 @@ def test_grant_list_pages_forward_and_back_show_every_grant_once_newest_first(of
     assert [i for p in pages for i in p] == expected
     back, url = [], _follow(client, "/grants/?category=business", "next")[1]
     url = _follow(client, url, "next")[1]  # on the third page now
-    html, url = _follow(client, url, "prev")  # noqa: F841 (the third page's "Previous" link)
+    html, url = _follow(client, url, "prev")
     while True:
         html = client.get(url).get_data(as_text=True)
         back.insert(0, _ids_on(html))

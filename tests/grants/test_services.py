@@ -1,7 +1,7 @@
 """The grant rules, without HTTP: workflow, separation of duties, caps, budget, payments."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -40,7 +40,7 @@ def test_office_programme_path_to_completion(office):
 def test_donor_programme_needs_the_donor_letter_entered_by_another_supervisor(office):
     grant = submitted(office)
     services.decide(grant, office.supervisor, "reduced", amount="1500", reason="Tractor priced above market.",
-                    at=datetime.now(timezone.utc) - timedelta(days=5))  # the letter comes days later
+                    at=datetime.now(UTC) - timedelta(days=5))  # the letter comes days later
     db.session.commit()
     assert grant.status == S.AWAITING_DONOR and grant.approved_amount is None
     with pytest.raises(NotAllowed, match="another step"):
