@@ -5,7 +5,7 @@ import csv
 import os
 import tempfile
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from casework.cases.models import Case, Person, Relationship
 from casework.cases.queries import CaseFilters, filter_cases
 from casework.exports import csv_stream, safe_cell
 from casework.extensions import db
+from casework.loading import found_or_404
 from casework.programmes.models import Programme
 
 bp = Blueprint("case_exports", __name__, url_prefix="/cases")
@@ -109,9 +110,7 @@ def _unlinked_xlsx(rows):
 @bp.route("/export")
 @roles_required(*CASE_ROLES)
 def export():
-    fmt = request.args.get("format", "csv")
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
+    fmt = found_or_404({"csv": "csv", "xlsx": "xlsx"}.get(request.args.get("format", "csv")))
     _form, filters = read_case_filters(request.args, current_user)
     rows_exported = count_rows(current_user, filters)
     record("cases_exported", changes={"format": fmt, "filters": filters.described(), "rows": rows_exported},

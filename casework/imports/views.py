@@ -27,6 +27,7 @@ from casework.exports import csv_stream
 from casework.extensions import db
 from casework.imports import services, uploads
 from casework.imports.parse import checksum
+from casework.loading import found_or_404
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 IMPORT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -147,9 +148,7 @@ def cancel():
 def errors(token: str):
     _purge()
     upload = uploads.find_upload(current_user, token)
-    data = uploads.read_upload(_folder(), upload) if upload is not None else None
-    if data is None:
-        abort(404)
+    data = found_or_404(uploads.read_upload(_folder(), upload) if upload is not None else None)
     result = _dry_run(upload, data)
     rows = [(_("row"), _("column"), _("problem"))] + [(e.row, e.column, e.message) for e in result.errors]
     name = Path(upload.file_name).stem + "-errors.csv"

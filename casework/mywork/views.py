@@ -1,7 +1,7 @@
 """My work: the landing page of caseworkers and supervisors, and the lists behind its counts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
@@ -11,6 +11,7 @@ from casework.auth.permissions import CASE_ROLES, roles_required
 from casework.cases.forms import STATUS_LABELS
 from casework.cases.models import CaseStatus
 from casework.extensions import db
+from casework.loading import found_or_404
 from casework.mywork import queries
 from casework.tasks import queries as tq
 from casework.tasks import services as task_services
@@ -62,10 +63,7 @@ def index():
 @bp.route("/cases/<status>")
 @roles_required(*CASE_ROLES)
 def cases(status: str):
-    try:
-        status = CaseStatus(status)
-    except ValueError:
-        abort(404)
+    status = found_or_404(next((s for s in CaseStatus if s.value == status), None))
     rows = db.session.scalars(queries.cases_stmt(current_user, status).limit(LIST_LIMIT)).all()
     return render_template("mywork/list.html", kind="cases", title=STATUS_LABELS[status], rows=rows,
                            limit=LIST_LIMIT, team=tq.sees_team(current_user))

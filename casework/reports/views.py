@@ -120,7 +120,8 @@ def export(fmt):
         figures = services.report_figures(current_user, programme, period,
                                           as_donor=request.args.get("view") == "donor")
     except DomainError:
-        abort(404)
+        figures = None  # not a release this user may receive
+    found_or_404(figures)
     with force_locale(services.report_locale(programme)):
         body = render_export(figures, build_tables(figures), fmt)
     services.record_export(current_user, programme, period, fmt)

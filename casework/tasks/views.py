@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -14,7 +14,7 @@ from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
 from casework.extensions import db
 from casework.forms import int_or_none, save_and_flash
-from casework.loading import allowed_or_403, load_or_404
+from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.tasks import queries, services
 from casework.tasks.forms import CloseTaskForm, TaskForm
 from casework.tasks.labels import ORIGIN_LABELS, STATUS_LABELS, VIEW_LABELS
@@ -46,8 +46,7 @@ def _task_form(case, formdata=None) -> TaskForm:
 @roles_required(*CASE_ROLES)
 def index():
     view = request.args.get("view", "open")
-    if view not in VIEW_LABELS:
-        abort(404)
+    found_or_404(VIEW_LABELS.get(view))
     day = services.today()
     stmt = (queries.tasks_stmt(current_user, view, day).options(contains_eager(Task.case),
                                                                  selectinload(Task.assignee)).limit(LIST_LIMIT))

@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from casework.http_client import free_port
+from tools.http_client import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""`python -m tools.bench`: see casework/bench/runner.py."""
+"""`python -m tools.bench`: see tools/bench/runner.py."""
 import sys
 
 from tools.bench.runner import main
