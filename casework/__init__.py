@@ -72,6 +72,7 @@ DOMAINS = [
     "casework.imports.views",
     "casework.cases.export",
     "casework.search.views",
+    "casework.surveys.views",
     "casework.security",
     "casework.backup",
 ]

@@ -12,4 +12,5 @@ from casework.plans.models import PlanItem, PlanVersion, ReintegrationPlan  # no
 from casework.programmes.models import Donor, Programme, ProgrammeCap  # noqa: F401
 from casework.referrals.models import Referral, ServiceProvider  # noqa: F401
 from casework.reports.models import SubmittedReport  # noqa: F401
+from casework.surveys.models import SurveyInstrument, SurveyInstrumentVersion, SurveyResponse  # noqa: F401
 from casework.tasks.models import Task  # noqa: F401

@@ -88,6 +88,6 @@ ACTIONS = (
     "plan_item_removed", "plan_item_status_changed", "plan_item_updated", "plan_sent_back", "plan_submitted",
     "plan_version_started", "programme_cap_set", "programme_created", "programme_updated", "provider_created",
     "provider_updated", "referral_answered", "referral_sent", "report_exported", "report_submitted",
-    "session_ended", "sessions_ended", "task_added", "task_closed", "user_created", "user_deactivated",
+    "session_ended", "sessions_ended", "survey_instrument_loaded", "survey_recorded", "task_added", "task_closed", "user_created", "user_deactivated",
     "user_locale_set", "user_updated",
 )

@@ -1,0 +1,1 @@
+"""Reintegration sustainability surveys: versioned instruments loaded from files, and scored responses."""
