@@ -156,7 +156,7 @@ def validate_definition(data: dict) -> dict:
     out_questions, seen = [], set()
     for number, question in enumerate(questions, start=1):
         where = _("Question %(n)d", n=number)
-        _keys(question, QUESTION_KEYS, QUESTION_KEYS - {"weight"}, where)
+        _keys(question, QUESTION_KEYS, QUESTION_KEYS, where)
         qcode = _code(question["code"], where)
         where = _("Question %(n)d (%(code)s)", n=number, code=qcode)
         if qcode in seen:
@@ -184,8 +184,7 @@ def validate_definition(data: dict) -> dict:
         out_questions.append({
             "code": qcode, "dimension": question["dimension"],
             "text": _text(question["text"], where, MAX_TEXT),
-            "weight": _plain_number(_weight(question.get("weight", Decimal(1)), _("%(where)s: the weight",
-                                                                                    where=where))),
+            "weight": _plain_number(_weight(question["weight"], _("%(where)s: the weight", where=where))),
             "options": out_options,
         })
     for name in DIMENSIONS:

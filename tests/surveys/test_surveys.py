@@ -88,8 +88,10 @@ def test_only_an_administrator_loads_an_instrument(office, runner, tmp_path):
 
 
 def test_the_shipped_example_loads_and_says_it_is_not_the_official_survey(office, runner):
-    result = runner.invoke(args=["surveys", "load", str(EXAMPLE)])
+    result = runner.invoke(args=["surveys", "load", "--example"])
     assert result.exit_code == 0, result.output
+    assert "unchanged, still version 1" in runner.invoke(args=["surveys", "load", str(EXAMPLE)]).output
+    assert "either an instrument FILE or --example" in runner.invoke(args=["surveys", "load"]).output
     version = _version("example-sustainability")
     assert "EXAMPLE" in version.title and "not IOM's official" in version.title
     assert "illustrative only" in version.definition["description"]
@@ -187,6 +189,7 @@ REFUSED_DEFINITIONS = {
     "one option only": (lambda d: d["questions"][1].update(options=d["questions"][1]["options"][:1]),
                         "give at least two answer options"),
     "unknown key": (lambda d: d["questions"][0].update(weigth=2), "Question 1: unknown key 'weigth'."),
+    "missing weight": (lambda d: d["questions"][3].pop("weight"), "Question 4: 'weight' is missing."),
     "missing text": (lambda d: d["questions"][0].pop("text"), "Question 1: 'text' is missing."),
     "empty title": (lambda d: d.update(title="  "), "The instrument's title: write a text."),
     "bad instrument code": (lambda d: d.update(code="Test RSS"), "the code must be 1 to 40 lower-case"),
