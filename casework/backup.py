@@ -149,10 +149,11 @@ def _run_step(step, *args):
 def _recorded(action: str, file: Path, done: str) -> None:
     """Record the backup or restore in the audit trail, with the row counts, and say so."""
     from casework.audit.services import record
+    from casework.transactions import run_in_transaction
 
     counts = table_counts()
-    record(action, entity_type="database", summary=f"{done} {file.name}", changes={"file": file.name, "rows": counts})
-    db.session.commit()
+    run_in_transaction(lambda: record(action, entity_type="database", summary=f"{done} {file.name}",
+                                      changes={"file": file.name, "rows": counts}))
     click.echo(f"{done} {file} ({sum(counts.values()):,} rows in {len(counts)} tables).")
 
 

@@ -50,9 +50,9 @@ def enforce_session_lifetime():
         record = getattr(current_user, "current_session", None)
         if record is not None:
             from casework.extensions import db
+            from casework.transactions import run_in_transaction
 
-            db.session.delete(record)  # the server forgets the session too
-            db.session.commit()
+            run_in_transaction(lambda: db.session.delete(record))  # the server forgets the session too
         logout_user()
         session.clear()
         from casework.extensions import login_manager

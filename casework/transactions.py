@@ -16,7 +16,9 @@ T = TypeVar("T")
 RETRIES = 5
 
 
-def run_in_transaction(action: Callable[[], T]) -> T:
+def run_in_transaction(action: Callable[[], T], *, commit_on: tuple[type[BaseException], ...] = ()) -> T:
+    """`commit_on` names refusals that are themselves recorded (a throttled login's audit row):
+    what the action wrote is committed, then the refusal is raised on."""
     for attempt in range(1, RETRIES + 1):
         try:
             result = action()
@@ -26,6 +28,9 @@ def run_in_transaction(action: Callable[[], T]) -> T:
             db.session.rollback()
             if attempt == RETRIES:
                 raise
+        except commit_on:
+            db.session.commit()
+            raise
         except BaseException:
             db.session.rollback()
             raise

@@ -41,6 +41,7 @@ from casework.loading import load_or_404
 from casework.pagination import filter_args, keyset_page, paging
 from casework.programmes import services as programmes_service
 from casework.programmes.models import DEFAULT_THRESHOLD, Programme
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN)
@@ -304,8 +305,8 @@ def audit_export():
     if filters is None:
         return render_template("admin/audit.html", form=form, page=None, args={}, programmes={},
                                entity_labels=ENTITY_LABELS, entity_pages=ENTITY_PAGES), 400
-    record("audit_exported", summary="audit trail as CSV", changes={"filters": filters.describe()})
-    db.session.commit()
+    run_in_transaction(lambda: record("audit_exported", summary="audit trail as CSV",
+                                      changes={"filters": filters.describe()}))
     programmes = {p.id: p.code for p in _all_programmes()}
     stmt = audit_statement(filters).order_by(AuditEvent.id.asc())
 

@@ -33,10 +33,9 @@ def roles_required(*roles: Role):
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 from casework.audit.services import record
-                from casework.extensions import db
+                from casework.transactions import run_in_transaction
 
-                record("access_denied", summary=f"{request.method} {request.path}"[:300])
-                db.session.commit()
+                run_in_transaction(lambda: record("access_denied", summary=f"{request.method} {request.path}"[:300]))
                 abort(403)
             return view(*args, **kwargs)
 

@@ -9,9 +9,9 @@ from flask_login import current_user, login_user, logout_user
 from casework.auth import services
 from casework.auth.forms import ActionForm, ChangePasswordForm, LanguageForm, LoginForm
 from casework.auth.permissions import login_required_any, public
-from casework.extensions import db
 from casework.forms import save, save_and_flash
 from casework.i18n import SESSION_KEY
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("auth", __name__)
 
@@ -40,18 +40,17 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.username.data, form.password.data, request.remote_addr)
+        try:  # a refused or failed login is recorded too
+            user = run_in_transaction(
+                lambda: services.authenticate(form.username.data, form.password.data, request.remote_addr),
+                commit_on=(services.LoginThrottled,))
         except services.LoginThrottled as refused:
-            db.session.commit()
             flash(refused.message, "error")
             return render_template("auth/login.html", form=form), refused.status
         if user is None:
-            db.session.commit()
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        services.start_session(user, request.remote_addr, request.user_agent.string)
-        db.session.commit()
+        run_in_transaction(lambda: services.start_session(user, request.remote_addr, request.user_agent.string))
         _new_session()  # a new cookie for the new session record: only the language choice carries over
         login_user(user)
         session["_started"] = int(time.time())  # for the absolute session lifetime
@@ -62,8 +61,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required_any
 def logout():
-    services.end_session(current_user._get_current_object())
-    db.session.commit()
+    run_in_transaction(lambda: services.end_session(current_user._get_current_object()))
     logout_user()
     _new_session()
     flash(_("You are logged out."), "info")
@@ -78,8 +76,7 @@ def language():
     if form.validate_on_submit():
         session[SESSION_KEY] = form.locale.data
         if current_user.is_authenticated:
-            services.set_locale(current_user._get_current_object(), form.locale.data)
-            db.session.commit()
+            run_in_transaction(lambda: services.set_locale(current_user._get_current_object(), form.locale.data))
     return redirect(_safe_next(request.form.get("next")) or url_for("dashboard.root"))
 
 
@@ -120,8 +117,7 @@ def end_all_sessions():
     user = current_user._get_current_object()
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.end_every_session(user, actor=user)
-    db.session.commit()
+    run_in_transaction(lambda: services.end_every_session(user, actor=user))
     logout_user()
     session.clear()
     flash(_("You are logged out everywhere."), "info")

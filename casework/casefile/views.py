@@ -8,7 +8,7 @@ from casework.audit.services import record
 from casework.auth.permissions import CASE_ROLES, roles_required
 from casework.casefile.services import render_case_file
 from casework.cases.queries import get_case_or_404
-from casework.extensions import db
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("casefile", __name__)
 
@@ -18,8 +18,8 @@ bp = Blueprint("casefile", __name__)
 def pdf(case_id: int):
     case = get_case_or_404(case_id, current_user)
     body = render_case_file(case, current_user)
-    record("case_file_exported", entity=case, programme_id=case.programme_id, summary=f"{case.reference} as PDF")
-    db.session.commit()
+    run_in_transaction(lambda: record("case_file_exported", entity=case, programme_id=case.programme_id,
+                                      summary=f"{case.reference} as PDF"))
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={case.reference}.pdf"})
 

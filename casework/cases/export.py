@@ -21,6 +21,7 @@ from casework.exports import csv_stream, safe_cell
 from casework.extensions import db
 from casework.loading import found_or_404
 from casework.programmes.models import Programme
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("case_exports", __name__, url_prefix="/cases")
 BATCH = 2000
@@ -113,9 +114,8 @@ def export():
     fmt = found_or_404({"csv": "csv", "xlsx": "xlsx"}.get(request.args.get("format", "csv")))
     _form, filters = read_case_filters(request.args, current_user)
     rows_exported = count_rows(current_user, filters)
-    record("cases_exported", changes={"format": fmt, "filters": filters.described(), "rows": rows_exported},
-           summary=f"case list as {fmt}: {rows_exported} rows")
-    db.session.commit()
+    run_in_transaction(lambda: record("cases_exported", summary=f"case list as {fmt}: {rows_exported} rows",
+                                      changes={"format": fmt, "filters": filters.described(), "rows": rows_exported}))
     rows = export_rows(current_user, filters)
     if fmt == "csv":
         return Response(stream_with_context(csv_stream(rows)), mimetype="text/csv; charset=utf-8",
@@ -174,10 +174,9 @@ def _export_command():
         filters = CaseFilters(programme_code=programme_code)
         rows = export_to_file(path, filters, progress)
         progress.finish()
-        record("cases_exported", changes={"format": path.rsplit(".", 1)[-1].lower(), "filters": filters.described(),
-                                          "rows": rows},
-               summary=f"case list to {path} from the command line"[:300])
-        db.session.commit()
+        run_in_transaction(lambda: record(
+            "cases_exported", summary=f"case list to {path} from the command line"[:300],
+            changes={"format": path.rsplit(".", 1)[-1].lower(), "filters": filters.described(), "rows": rows}))
         click.echo(f"{rows:,} cases written to {path}.")
 
     return export_cases

@@ -43,6 +43,7 @@ from casework.forms import error_status, int_or_none, save, save_and_flash
 from casework.loading import allowed_or_403, found_or_404
 from casework.pagination import filter_args
 from casework.search.services import check_members, link_returned_again, undecided
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -172,8 +173,8 @@ def detail(case_id: int):
                            status_labels=STATUS_LABELS, can_edit=can_edit_case(current_user, case),
                            extra_sections=case_page_sections(case))
     # Recorded after rendering: committing first would expire and reload everything shown.
-    record("case_viewed", entity=case, programme_id=case.programme_id, summary=case.reference)
-    db.session.commit()
+    run_in_transaction(lambda: record("case_viewed", entity=case, programme_id=case.programme_id,
+                                      summary=case.reference))
     return page
 
 

@@ -27,9 +27,9 @@ from casework.documents.models import Document
 from casework.documents.owners import OWNERS, register_core_owners
 from casework.documents.storage import attachment_disposition, make_storage
 from casework.errors import DomainError
-from casework.extensions import db
 from casework.forms import save, save_and_flash
 from casework.loading import allowed_or_403, load_or_404
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("documents", __name__)
 
@@ -75,11 +75,9 @@ def new(case_id: int):
 
 def _send(document: Document, thumbnail: bool):
     try:
-        link, pieces = services.open_document(document, current_user, thumbnail=thumbnail)
+        link, pieces = run_in_transaction(lambda: services.open_document(document, current_user, thumbnail=thumbnail))
     except DomainError as error:
-        db.session.rollback()
         abort(410 if document.removed_at else 404, error.message)
-    db.session.commit()
     if link is not None:
         response = redirect(link)
     else:

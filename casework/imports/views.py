@@ -28,6 +28,7 @@ from casework.extensions import db
 from casework.imports import services, uploads
 from casework.imports.parse import checksum
 from casework.loading import found_or_404
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 IMPORT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -93,8 +94,8 @@ def index():
         db.session.rollback()
         # Kept, under a random name and a server-side record, until confirmed, cancelled or expired:
         # the file confirmed is exactly the file previewed, and the bad rows can be downloaded.
-        upload = uploads.keep_upload(_folder(), current_user, form.kind.data, file_name, data, checksum(data))
-        db.session.commit()
+        upload = run_in_transaction(lambda: uploads.keep_upload(_folder(), current_user, form.kind.data, file_name,
+                                                                data, checksum(data)))
         return _preview(result, upload, 200 if result.ok else 422)
     status = 422 if form.is_submitted() else 200
     return render_template("imports/index.html", form=form, batches=services.batches(visible_programme_ids(
@@ -137,8 +138,7 @@ def confirm():
 def cancel():
     upload = _open_upload()
     if upload is not None:
-        uploads.discard_upload(_folder(), upload)
-        db.session.commit()
+        run_in_transaction(lambda: uploads.discard_upload(_folder(), upload))
     flash(_("The import was cancelled and the uploaded file deleted."), "info")
     return redirect(url_for("imports.index"))
 

@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from casework.cli import CommandError, _date
+from casework.transactions import run_in_transaction
 
 report_cli = click.Group("report", help="Donor report figures and exports.")
 
@@ -80,7 +81,6 @@ def _flat_rows(data, prefix=""):
 def export(code, period, fmt, output, as_donor):
     """Write a period report as XLSX, PDF, CSV (zip) or JSON."""
     from casework.audit.services import record
-    from casework.extensions import db
     from casework.reports.engine import compute_figures
     from casework.reports.exports import render_export
     from casework.reports.periods import PeriodError, parse_period
@@ -108,10 +108,10 @@ def export(code, period, fmt, output, as_donor):
     else:
         with open(output, "wb") as fh:
             fh.write(body)
-    record("report_exported", entity_type="programmes", entity_id=programme.id, programme_id=programme.id,
-           changes={"format": fmt, "from": parsed.start, "to": parsed.end, "via": "cli"},
-           summary=f"{programme.code} {parsed.label} {fmt} (command line)")
-    db.session.commit()
+    run_in_transaction(lambda: record(
+        "report_exported", entity_type="programmes", entity_id=programme.id, programme_id=programme.id,
+        changes={"format": fmt, "from": parsed.start, "to": parsed.end, "via": "cli"},
+        summary=f"{programme.code} {parsed.label} {fmt} (command line)"))
     if output != "-":
         click.echo(f"Report {programme.code} {parsed.label} written to {output}.", err=True)
 

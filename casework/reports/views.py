@@ -24,7 +24,6 @@ from wtforms import HiddenField
 from casework.auth.permissions import roles_required
 from casework.dates import parse_date
 from casework.errors import DomainError
-from casework.extensions import db
 from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.programmes.services import find_programme
 from casework.reports import services
@@ -33,6 +32,7 @@ from casework.reports.exports import FORMATS, filename, render_export
 from casework.reports.models import SubmittedReport
 from casework.reports.periods import Period, PeriodError, parse_period, period_between
 from casework.reports.tables import build_tables, figure_label
+from casework.transactions import run_in_transaction
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -124,8 +124,7 @@ def export(fmt):
     found_or_404(figures)
     with force_locale(services.report_locale(programme)):
         body = render_export(figures, build_tables(figures), fmt)
-    services.record_export(current_user, programme, period, fmt)
-    db.session.commit()
+    run_in_transaction(lambda: services.record_export(current_user, programme, period, fmt))
     return _download(body, fmt, filename(figures, fmt))
 
 
@@ -144,12 +143,10 @@ def submit():
     allowed_or_403(services.can_submit_report(current_user, programme))
     try:
         period = Period(date.fromisoformat(form.start.data), date.fromisoformat(form.end.data))
-        report = services.submit_report(programme, period, current_user)
+        report = run_in_transaction(lambda: services.submit_report(programme, period, current_user))
     except (ValueError, DomainError) as error:
-        db.session.rollback()
         flash(getattr(error, "message", None) or str(error), "error")
         return redirect(url_for("reports.index", programme=programme.code))
-    db.session.commit()
     flash(_("Report %(label)s submitted to %(donor)s.", label=report.label, donor=programme.donor.name), "success")
     return redirect(url_for("reports.submitted", report_id=report.id))
 
@@ -186,8 +183,8 @@ def submitted_export(report_id, fmt):
                                       or request.args.get("view") == "donor")
     with force_locale(services.report_locale(report.programme)):
         body = render_export(figures, build_tables(figures), fmt, submitted=report)
-    services.record_export(current_user, report.programme, figures.period, fmt, submitted=report)
-    db.session.commit()
+    run_in_transaction(lambda: services.record_export(current_user, report.programme, figures.period, fmt,
+                                                      submitted=report))
     return _download(body, fmt, filename(figures, fmt, suffix="-submitted"))
 
 

@@ -14,9 +14,8 @@ def search_cli():
 @with_appcontext
 def search_rekey():
     """Recompute every person's search keys (after a change to the normalisation)."""
-    from casework.extensions import db
     from casework.search.services import rekey_persons
+    from casework.transactions import run_in_transaction
 
-    changed = rekey_persons()
-    db.session.commit()
+    changed = run_in_transaction(rekey_persons)
     click.echo(f"{changed:,} persons had their search keys recomputed.")
