@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_timezo
 from casework.auth import permissions
 from casework.db import format_money
 from casework.i18n import SWITCHER, current_locale, html_lang
+from casework.tasks.labels import title_of
 
 # English pages keep ISO dates (unambiguous for the foreign officials who read them); Serbian
 # pages use CLDR's own patterns ("07.03.2025.").
@@ -49,6 +50,11 @@ def format_number(value) -> str:
     return format_decimal(value)
 
 
+def plural_count(value) -> int:
+    """The number that picks a plural form: a withheld figure ("<5", "[c]") reads like many."""
+    return value if isinstance(value, int) else 0
+
+
 def register(app: Flask) -> None:
     permissions.install_default_deny(app)
 
@@ -56,6 +62,8 @@ def register(app: Flask) -> None:
     app.template_filter("day")(format_day)
     app.template_filter("when")(format_when)
     app.template_filter("num")(format_number)
+    app.template_filter("task_title")(title_of)
+    app.template_filter("plural_count")(plural_count)
 
     @app.context_processor
     def navigation():

@@ -15,4 +15,15 @@ PLAN_DUE_TITLE = _l("Write the reintegration plan")
 PLAN_ITEM_TITLE = _l("Plan item due: %(goal)s")
 GRANT_SENT_BACK_TITLE = _l("Revise grant %(id)s, sent back")
 TRANCHE_TITLE = _l("Review grant %(id)s before its next tranche")
+# A rule's title is shown in the reader's language, from what the task is about; a task added by
+# hand, or about a plan item (its goal typed by a person), reads as it was written.
+RULE_TITLES = {"plan_due": PLAN_DUE_TITLE, "grant_sent_back": GRANT_SENT_BACK_TITLE, "tranche_review": TRANCHE_TITLE}
 VIEW_LABELS = {"overdue": _l("Overdue"), "soon": _l("Due within 7 days"), "open": _l("Open"), "done": _l("Done")}
+
+
+def title_of(task) -> str:
+    """The task's title as the reader should see it."""
+    label = RULE_TITLES.get(task.origin_kind)
+    if label is None or task.origin_id is None:
+        return task.title
+    return str(label) % {"id": task.origin_id}

@@ -73,7 +73,7 @@ def test_the_admin_sets_the_report_language_on_the_programme_page(client, office
     assert 'name="report_language"' in form
     data = {"csrf_token": csrf_token_from(form), "code": "AVR-CH", "name": office.ch.name,
             "donor": office.ch.donor.name, "currency": "CHF", "start_date": "2002-07-01",
-            "decision_authority": "donor", "report_language": "sr_Latn"}
+            "decision_authority": "donor", "report_language": "sr_Latn", "release_calendar": "year"}
     assert client.post(f"/admin/programmes/{office.ch.id}", data=data).status_code == 302
     db.session.refresh(office.ch)
     assert office.ch.report_language == "sr_Latn"
