@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tools.bench.runner import main
 from tools.search_bench import measure_search
+
+pytestmark = pytest.mark.database_independent
 
 
 def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, capsys):

@@ -106,7 +106,8 @@ def s3_server():
     server.stop()
 
 
-@pytest.fixture(params=["database", "s3"])
+# The object store is exercised in the SQLite pass; the database backend in both passes.
+@pytest.fixture(params=["database", pytest.param("s3", marks=pytest.mark.database_independent)])
 def backend(request):
     return request.param
 

@@ -292,6 +292,7 @@ def test_the_grant_page_lists_the_receipt_of_its_payment(client, auth, office):
     assert "Receipt for the payment of" in page and f"/documents/{only_document().id}" in page
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("backend", ["s3"])
 def test_an_object_written_by_a_transaction_that_rolls_back_is_deleted(office):
     from casework.documents.services import Upload, attach_document

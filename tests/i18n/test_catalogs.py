@@ -6,6 +6,8 @@ import pytest
 from l10n import check
 from l10n.cyrillic import load_codes, load_exceptions, to_cyrillic
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("locale", check.LOCALES)
 def test_every_source_string_is_translated(locale):

@@ -20,6 +20,8 @@ from tests.factories import PASSWORD
 from tests.grants import helpers
 from tests.helpers_i18n import untranslated
 
+pytestmark = pytest.mark.database_independent
+
 ROLES = ["caseworker", "supervisor", "donor.ch", "admin"]
 SKIP = ("/logout", "/static/", "/export", ".csv", ".xlsx", ".pdf", ".json", "/language")
 LIMIT = 150  # pages per role

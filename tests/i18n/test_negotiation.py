@@ -5,6 +5,8 @@ import pytest
 
 from casework.i18n import negotiate
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("header, locale, heading", [
     ("sr-Latn-RS,sr;q=0.9,en;q=0.8", "sr-Latn", "Prijava"),   # Werkzeug's best_match says en

@@ -2,6 +2,8 @@ import pytest
 
 from casework.search.normalize import normalize, prefix_range, search_key, search_key_given_first
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("spelling", ["Djordjevic", "dordevic", "ĐORĐEVIĆ", "Ђорђевић", "Đorđević", "DJORDJEVIC"])
 def test_every_spelling_of_djordjevic_has_one_form(spelling):
