@@ -10,7 +10,8 @@ from casework.programmes.models import Programme
 def _edit(client, programme, **changes):
     data = {"code": programme.code, "name": programme.name, "donor": programme.donor.name,
             "currency": programme.currency, "start_date": programme.start_date.isoformat(), "end_date": "",
-            "decision_authority": programme.decision_authority.value, "budget": ""}
+            "decision_authority": programme.decision_authority.value, "budget": "", "release_calendar": "year",
+            "small_cell_threshold": str(programme.small_cell_threshold)}
     data.update(changes)
     return client.post(f"/admin/programmes/{programme.id}", data=data)
 
