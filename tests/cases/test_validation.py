@@ -141,7 +141,8 @@ def test_closing_with_money_open_is_refused_and_names_the_grants(office, client,
 def test_no_new_grant_on_a_closed_case(office, client, auth):
     auth.login("caseworker")
     case = office.ch_case
-    client.post(f"/cases/{case.id}/status", data={"status": "closed", "version": case.version})
+    client.post(f"/cases/{case.id}/status", data={"status": "closed", "reason": "support_ended",
+                                                  "version": case.version})
     db.session.expire_all()
     assert db.session.get(Case, case.id).status.value == "closed"
     response = client.post(f"/cases/{case.id}/grants/new", data={
