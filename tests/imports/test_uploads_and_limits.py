@@ -129,7 +129,7 @@ def test_a_file_over_the_row_limit_is_refused_before_any_row_is_checked(app, cli
     page = _upload(client, files.bad_rows_csv(6))
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and "more than 5 rows" in html
-    assert "1 problems found" in html and "is not F, M or X" not in html
+    assert "1 problem found" in html and "is not F, M or X" not in html
     assert _upload(client, files.persons_csv(5)).status_code == 200
 
 
