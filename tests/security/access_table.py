@@ -83,6 +83,7 @@ ACCESS = {
     ("auth.login", "POST"): EVERYONE,
     ("auth.logout", "POST"): LOGGED_IN,
     ("auth.language", "POST"): EVERYONE,
+    ("auth.account", "GET"): LOGGED_IN,
     ("auth.sessions", "GET"): LOGGED_IN,
     ("auth.end_session", "POST"): LOGGED_IN,
     ("auth.end_all_sessions", "POST"): LOGGED_IN,
