@@ -518,6 +518,10 @@ def _grant_row(r: _Rows, values: dict, programmes: dict, today: date) -> dict | 
             "submitted_on": submitted_on}
 
 
+# A grant's legacy reference is its case's followed by "#n", in a column of this size.
+GRANT_REFERENCE_LIMIT = 60
+
+
 def _import_grants(data, result, allowed_programme_ids, today, progress, limits):
     table = _read(data, result.file_name, "grants", GRANT_COLUMNS, result, limits)
     if table is None:
@@ -546,7 +550,11 @@ def _import_grants(data, result, allowed_programme_ids, today, progress, limits)
             continue
         ordinal[key] += 1
         row["case_id"] = case_ids[key]
-        row["legacy_reference"] = f"{row['case_ref']}#{ordinal[key]}"[:60]
+        row["legacy_reference"] = f"{row['case_ref']}#{ordinal[key]}"
+        if len(row["legacy_reference"]) > GRANT_REFERENCE_LIMIT:  # refused, never cut: cut ones could collide
+            result.errors.append(RowError(row["row"], "case_ref", _(
+                "the grant's reference %(ref)s is longer than %(n)d characters; shorten the case reference",
+                ref=row["legacy_reference"], n=GRANT_REFERENCE_LIMIT)))
     result.errors.sort(key=lambda e: (e.row, e.column))
     if result.errors:
         return

@@ -62,3 +62,16 @@ def test_legacy_dates_follow_the_workflow(runner, office, tmp_path):
     assert "row 2, column decided_on: before the submission date 2005-04-01" in result.output
     assert "row 3, column disbursed_on: before the decision date 2005-03-01" in result.output
     assert db.session.scalars(select(Grant)).all() == []
+
+
+def test_a_grant_reference_too_long_for_its_column_is_refused_not_cut(runner, office, tmp_path):
+    """A grant's legacy reference is its case's and "#n": cut to the column, two could collide."""
+    long_ref = "L" * 59  # the case reference fits its 60 characters; "#1" would make 61
+    persons = ("case_ref,programme,family_name,given_name,sex,date_of_birth,relationship,arrival_date\n"
+               f"{long_ref},AVR-CH,Ilić,Milan,M,1970,principal,2005-01-10\n")
+    assert _import(runner, tmp_path, "persons", persons).exit_code == 0
+    result = _import(runner, tmp_path, "grants",
+                     HEADER + f"{long_ref},AVR-CH,business,1000,CHF,,approved,1000,2005-03-01,FOM,,\n")
+    assert result.exit_code != 0
+    assert f"the grant's reference {long_ref}#1 is longer than 60 characters" in result.output
+    assert db.session.scalars(select(Grant)).all() == []
