@@ -23,6 +23,9 @@ from tests.security.test_hostile_input import FUZZ, VALUE, _logged_in
 # Routes no form of a page reaches on purpose: logging out (it ends the fuzzing session) and
 # logging in (fuzzed on its own in test_hostile_input.py).
 NOT_FUZZED = {"auth.logout", "auth.login"}
+# Ending one's own sessions ends the fuzzing session too, as logging out does (tests/auth/test_sessions.py
+# covers them); an administrator ending another user's sessions is fuzzed.
+NOT_FUZZED |= {"auth.end_session", "auth.end_all_sessions"}
 # Tables whose rows a refused form must leave untouched (the audit trail may record the refusal).
 DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
                  "users", "programmes", "programme_caps", "import_batches", "submitted_reports", "case_notes",
@@ -93,9 +96,11 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
                   f"/cases/{case.id}/persons/{person.id}/edit", "/cases/new", "/cases/",
                   f"/cases/{case.id}/grants/new", f"/grants/{draft.id}", f"/grants/{draft.id}/edit",
                   f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",
-                  "/reports/?programme=VARRP-UK&period=2010", "/imports/", f"/cases/{case.id}/documents/new"]
+                  "/reports/?programme=VARRP-UK&period=2010", "/imports/", f"/cases/{case.id}/documents/new",
+                  "/account/password"]
     admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
-             "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit"] + day_admin
+             "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit",
+             f"/admin/users/{office.caseworker_uk.id}/sessions"] + day_admin
     supervisor += day_supervisor
     return [("supervisor", page) for page in supervisor] + [("admin", page) for page in admin]
 
@@ -119,6 +124,10 @@ def targets(app, office):
               approved(office, case=office.uk_case, amount="900", actor=office.caseworker_uk))
     from casework.documents.services import Upload, attach_document
 
+    from casework.auth.services import start_session
+
+    # A session of another user, so that the administrator's page of it shows the end button.
+    start_session(office.caseworker_uk, "127.0.0.1", "test")
     # A document on the case, so that its page shows the removal form.
     attach_document(office.ch_case, Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "passport.pdf"),
                     document_type="identity", title="Passport")
