@@ -90,7 +90,7 @@ def prepare(url: str, workdir: Path, users: int, cases: int, say) -> dict:
 
         from casework.auth.models import Role
         from casework.auth.services import create_user
-        from casework.cases.models import Case
+        from casework.cases.models import Case, CaseStatus
         from casework.demo.data import load_demo
         from casework.demo.synth import synthesize
         from casework.grants import services as grants
@@ -113,7 +113,8 @@ def prepare(url: str, workdir: Path, users: int, cases: int, say) -> dict:
         # Submitted grants for the supervisors to approve, proposed by a caseworker who is not one of them.
         office = db.session.scalars(select(Programme).where(Programme.decision_authority == "office")).first()
         proposer = create_user("load.proposer", Role.CASEWORKER, PASSWORD, programmes=programmes)
-        case_ids = db.session.scalars(select(Case.id).where(Case.programme_id == office.id)
+        case_ids = db.session.scalars(select(Case.id).where(Case.programme_id == office.id,
+                                                            Case.status.not_in([CaseStatus.CLOSED, CaseStatus.WITHDRAWN]))
                                       .limit(min(400, 20 * users))).all()
         grant_ids = []
         for n, case_id in enumerate(case_ids * 3):

@@ -122,9 +122,8 @@ def targets(app, office):
     grants = (proposed(office, case=office.uk_case, actor=office.caseworker_uk),
               submitted(office, case=office.uk_case, actor=office.caseworker_uk),
               approved(office, case=office.uk_case, amount="900", actor=office.caseworker_uk))
-    from casework.documents.services import Upload, attach_document
-
     from casework.auth.services import start_session
+    from casework.documents.services import Upload, attach_document
 
     # A session of another user, so that the administrator's page of it shows the end button.
     start_session(office.caseworker_uk, "127.0.0.1", "test")
