@@ -94,6 +94,9 @@ def test_the_access_log_holds_paths_without_search_terms(served):
     browser.login("caseworker", PASSWORD)
     status, _ = browser.get("/cases/?q=Petrovi%C4%87+Jelena+19.07.1931")
     assert status == 200
+    deadline = time.monotonic() + 10  # the worker writes its access line once the response is sent
+    while '"GET /cases/ HTTP/1.1" 200' not in served.text() and time.monotonic() < deadline:
+        time.sleep(0.1)
     log = served.text()
     assert '"GET /cases/ HTTP/1.1" 200' in log
     # (a bare year could turn up by chance in a request's duration; a dotted date cannot)
