@@ -78,12 +78,19 @@ def own_database(kind: str, tmp_path):
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'own.sqlite3'}"
         return
+    with _postgresql_database() as url:
+        yield url
+
+
+@contextmanager
+def _postgresql_database(template: str | None = None):
+    """A new database on the test server (a copy of `template` when given), dropped afterwards."""
     from sqlalchemy import create_engine, make_url
 
     name = f"casework_own_{uuid.uuid4().hex[:10]}"
     server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -131,7 +138,7 @@ def _migrated_demo_template(tmp_path_factory):
 @pytest.fixture
 def migrated_demo_database(_migrated_demo_template, tmp_path):
     """The URL of a database of the test's own holding a copy of `_migrated_demo_template`."""
-    from sqlalchemy import create_engine, make_url
+    from sqlalchemy import make_url
 
     kind, template = _migrated_demo_template
     if kind == "sqlite":
@@ -145,16 +152,8 @@ def migrated_demo_database(_migrated_demo_template, tmp_path):
         copy.close()
         yield f"sqlite:///{target}"
         return
-    name = f"casework_own_{uuid.uuid4().hex[:10]}"
-    server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
-    try:
-        yield make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with _postgresql_database(template=make_url(template).database) as url:
+        yield url
 
 
 def make_app(database_url, instance_path, **overrides):
