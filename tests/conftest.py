@@ -116,8 +116,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def _migrated_demo_template(tmp_path_factory):
-    """A database of this pass's kind, migrated as in production with the demo office loaded,
-    built once per test run; `migrated_demo_database` gives each test a copy of its own."""
+    """A database of this pass's kind, migrated as in production with the demo office loaded, built
+    once per test run: `migrated_demo_database` gives a test a copy of it, `demo_office` its rows."""
     from flask_migrate import upgrade
 
     from casework.demo.data import load_demo
@@ -132,7 +132,7 @@ def _migrated_demo_template(tmp_path_factory):
             db.session.commit()
             db.session.remove()
             db.engine.dispose()
-        yield kind, url
+        yield kind, url, app.instance_path
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def migrated_demo_database(_migrated_demo_template, tmp_path):
     """The URL of a database of the test's own holding a copy of `_migrated_demo_template`."""
     from sqlalchemy import make_url
 
-    kind, template = _migrated_demo_template
+    kind, template, _instance = _migrated_demo_template
     if kind == "sqlite":
         import sqlite3
 
@@ -222,19 +222,18 @@ def auth(client):
 
 
 @pytest.fixture(scope="session")
-def _demo_rows(_schema, tmp_path_factory):
-    """The demo office, built once per test run through `load_demo`: every table's rows."""
-    from casework.demo.data import load_demo
+def _demo_rows(_migrated_demo_template):
+    """Every table's rows of the demo office that `_migrated_demo_template` built, and the instance
+    folder its load wrote demo-passwords.txt into."""
+    from sqlalchemy import create_engine
 
-    app = make_app(_schema, tmp_path_factory.mktemp("demo") / "instance")
-    with app.app_context():
-        load_demo(app.instance_path)
-        db.session.commit()
-        rows = {table.name: [dict(row._mapping) for row in db.session.execute(table.select())]
+    _kind, url, instance_path = _migrated_demo_template
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = {table.name: [dict(row._mapping) for row in conn.execute(table.select())]
                 for table in db.metadata.sorted_tables}
-        _empty_tables()
-        db.engine.dispose()
-    return rows, app.instance_path
+    engine.dispose()
+    return rows, instance_path
 
 
 @pytest.fixture
