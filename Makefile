@@ -57,9 +57,11 @@ run: install compile-translations
 	@echo "Serving casework on http://$(HOST):$(PORT)/"
 	$(BIN)/casework run --host $(HOST) --port $(PORT)
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist), one per core by default; 0 runs it in one.
+PYTEST_WORKERS ?= auto
 test: install-test compile-translations
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The hostile-input targets of the suite with 500 examples each instead of the suite's short
 # fixed-seed pass (about half an hour on PostgreSQL); FUZZ_EXAMPLES=2000 for a longer run.

@@ -37,11 +37,24 @@ def _hash_test_password_once():
     services.hash_password = real
 
 
+# The name pytest-xdist gives this process ("gw0", "gw1"...), or None when the suite runs in one.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    if TEST_DB_URL:
-        return TEST_DB_URL
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    """The pass's database: a SQLite file in the session's own temporary folder, or the PostgreSQL
+    database of CASEWORK_TEST_DATABASE_URL; with parallel workers, each has a database of its own
+    beside it ("casework_test_gw0"...), made afresh and dropped at the end."""
+    if not TEST_DB_URL:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    elif not XDIST_WORKER:
+        yield TEST_DB_URL
+    else:
+        from sqlalchemy import make_url
+
+        with _postgresql_database(name=f"{make_url(TEST_DB_URL).database}_{XDIST_WORKER}") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,13 +96,15 @@ def own_database(kind: str, tmp_path):
 
 
 @contextmanager
-def _postgresql_database(template: str | None = None):
-    """A new database on the test server (a copy of `template` when given), dropped afterwards."""
+def _postgresql_database(template: str | None = None, name: str | None = None):
+    """A new database on the test server (a copy of `template` when given), dropped afterwards; a
+    generated name unless one is given (a database left under that name is replaced)."""
     from sqlalchemy import create_engine, make_url
 
-    name = f"casework_own_{uuid.uuid4().hex[:10]}"
+    name = name or f"casework_own_{uuid.uuid4().hex[:10]}"
     server = create_engine(make_url(TEST_DB_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(TEST_DB_URL).set(database=name).render_as_string(hide_password=False)

@@ -2,36 +2,21 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from casework.extensions import db
-from tests.conftest import make_app
+from tests.conftest import OWN_DATABASE_KINDS, make_app, own_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    base = os.environ.get("CASEWORK_TEST_DATABASE_URL")
-    if not base:
-        yield "sqlite:///" + str(tmp_path / "migrations.sqlite3")
-        return
-    url = make_url(base)
-    name = f"{url.database}_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(OWN_DATABASE_KINDS[0], tmp_path) as url:
+        yield url
 
 
 def test_upgrade_matches_models_and_downgrades_to_base(empty_database_url, tmp_path):
