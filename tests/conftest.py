@@ -73,14 +73,25 @@ def _schema(database_url, tmp_path_factory):
 
 
 def _empty_tables():
+    """Empty every table the test wrote to and restart the identities. On PostgreSQL one statement
+    finds the tables holding rows and only those are emptied: a TRUNCATE of every table costs a
+    second or more per test, deleting the few rows a test wrote a few milliseconds."""
     db.session.remove()
+    tables = db.metadata.sorted_tables
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in db.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
+        if conn.dialect.name != "postgresql":
+            for table in reversed(tables):
                 conn.execute(table.delete())
+            return
+        holding = {name for (name,) in conn.execute(text(" UNION ALL ".join(
+            f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM {table.name})" for table in tables)))}
+        for table in reversed(tables):
+            if table.name in holding:
+                # audit_events refuses DELETE (its append-only trigger); TRUNCATE is no row change
+                conn.execute(text(f"TRUNCATE {table.name}") if table.name == "audit_events" else table.delete())
+        conn.execute(text("SELECT " + ", ".join(
+            f"setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)" for table in tables
+            if "id" in table.c and table.c.id.autoincrement is not False)))
 
 
 @contextmanager
