@@ -249,3 +249,18 @@ def test_a_report_submitted_before_these_tables_is_shown_without_them(client, se
     _login(client, "supervisor")
     html = client.get(f"/reports/submitted/{report.id}").get_data(as_text=True)
     assert 'id="table-closures"' not in html and 'id="no-changes"' in html
+
+
+def test_the_new_tables_read_in_serbian(client, services_2011):
+    services_2011.ch.report_language = "sr_Latn"
+    db.session.commit()
+    _login(client, "supervisor")
+    query = {"programme": "AVR-CH", "period": "2011"}
+    html = client.get("/reports/", query_string=query).get_data(as_text=True)
+    assert "Stavke plana odobrene u periodu, po dimenziji i vrsti" in html and "Mikrobiznis" in html
+    assert "Upućivanja po vrsti pružaoca usluga i ishodu" in html and "Nevladina organizacija" in html
+    assert "Slučajevi zatvoreni u periodu, po razlogu" in html and "Povratnik je preminuo" in html
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=query).data))
+    assert {"Stavke plana", "Upućivanja", "Zatvaranja"} <= set(book.sheetnames)
