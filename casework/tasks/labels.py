@@ -10,6 +10,8 @@ ORIGIN_LABELS = {
     "plan_item": _l("Plan item's target date"),
     "grant_sent_back": _l("Grant sent back"),
     "tranche_review": _l("Review before the next tranche"),
+    "monitoring_visit": _l("Scheduled monitoring visit"),
+    "visit_follow_up": _l("Next step from a monitoring visit"),
 }
 PLAN_DUE_TITLE = _l("Write the reintegration plan")
 PLAN_ITEM_TITLE = _l("Plan item due: %(goal)s")
