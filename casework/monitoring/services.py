@@ -76,7 +76,8 @@ def parse_months(value) -> list[int]:
         if number > MAX_MONTHS:
             raise DomainError(_("An interval is at most %(n)d months after arrival.", n=MAX_MONTHS), "months")
         if number in months:
-            raise DomainError(_("The interval of %(n)d months is given twice.", n=number), "months")
+            raise DomainError(ngettext("The interval of %(num)d month is given twice.",
+                                       "The interval of %(num)d months is given twice.", number), "months")
         months.append(number)
     if not months:
         raise DomainError(_("Enter at least one interval in months, e.g. 3, 6, 12."), "months")
