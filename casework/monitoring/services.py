@@ -178,6 +178,14 @@ def visits_of(case) -> list[MonitoringVisit]:
         .order_by(MonitoringVisit.visited_on.desc(), MonitoringVisit.id.desc())))
 
 
+def survey_round(scheduled: ScheduledVisit | None, visited_on: date) -> str:
+    """The survey round of a visit: the scheduled visit's months ("month 3"), the same on every case
+    so rounds compare; a visit outside the schedule is its own round, by its date."""
+    if scheduled is not None:
+        return f"month {scheduled.months}"
+    return f"visit {visited_on.isoformat()}"
+
+
 # --- recording a visit ------------------------------------------------------------------
 
 def _line(value, field: str, limit: int, required_message: str | None = None) -> str:
@@ -211,7 +219,8 @@ def record_visit(case, values: dict, actor=None, today: date | None = None) -> M
 
     values: visited_on, kind, visited_by, member_ids, scheduled_visit_id (or None), notes,
     items {item_id: {"status": ..., "comment": ...}}, grants {grant_id: {"use", "what_was_done",
-    "handover_confirmed"}}, follow_ups [{"title", "due_on"}].
+    "handover_confirmed"}}, follow_ups [{"title", "due_on"}], survey {"version_id", "answers":
+    {person_id: {question code: option code}}} (members with no answer are not surveyed).
     """
     from casework.plans import services as plan_services
     from casework.tasks import services as task_services
@@ -295,6 +304,19 @@ def record_visit(case, values: dict, actor=None, today: date | None = None) -> M
             raise DomainError(_("A next step is due on or after the visit."), f"followup-{index}-due_on")
         follow_ups.append((title, due_on))
 
+    survey = values.get("survey") or {}
+    survey_answers = {pid: answers for pid, answers in (survey.get("answers") or {}).items()
+                      if any(v for v in answers.values())}
+    version = None
+    if survey_answers:
+        from casework.surveys.models import SurveyInstrumentVersion
+
+        version = db.session.get(SurveyInstrumentVersion, survey.get("version_id") or 0)
+        if version is None or version.instrument.latest.id != version.id:
+            raise DomainError(_("Choose the survey instrument used."), "survey")
+        if any(pid not in member_ids for pid in survey_answers):
+            raise DomainError(_("A survey is taken with a member met at the visit."), "survey")
+
     visit = MonitoringVisit(case_id=case.id, visited_on=visited_on, kind=kind, visited_by=visited_by, notes=notes,
                             recorded_by_id=actor.id if actor else None)
     visit.members = [persons[pid] for pid in member_ids]
@@ -320,12 +342,18 @@ def record_visit(case, values: dict, actor=None, today: date | None = None) -> M
     for title, due_on in follow_ups:
         task_services.add_task(case, title, due_on, case.caseworker_id, actor=actor, origin_kind=FOLLOW_UP_TASK,
                                origin_id=visit.id)
+    if version is not None:
+        from casework.surveys.services import record_survey
+
+        label = survey_round(scheduled, visited_on)
+        for pid, answers in survey_answers.items():
+            record_survey(persons[pid], version, answers, label, visited_on, actor=actor, today=today)
     record("monitoring_visit_recorded", user=actor, entity=visit, programme_id=case.programme_id,
            changes={"visited_on": visited_on, "kind": kind.value, "members": member_ids,
                     "scheduled_visit": scheduled.months if scheduled else None,
                     "items": [c.plan_item_id for c in visit.item_checks],
                     "grants": {str(c.grant_id): c.use.value for c in visit.grant_checks},
-                    "flagged": flagged, "follow_ups": len(follow_ups)},
+                    "flagged": flagged, "follow_ups": len(follow_ups), "surveys": sorted(survey_answers)},
            summary=case.reference)
     return visit
 

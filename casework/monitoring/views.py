@@ -63,7 +63,20 @@ def _int(text) -> int | None:
         return None
 
 
-def _posted_values(form, case, plan, grants) -> dict:
+def _survey_context(case) -> dict:
+    """The instrument a visit's survey uses (the latest version; ?survey=<version id> picks another
+    instrument) and the members old enough for it."""
+    from casework.surveys.services import DEFAULT_MIN_AGE, instruments
+
+    versions = [i.latest for i in instruments() if i.latest is not None]
+    wanted = _int(request.values.get("survey_version") or request.args.get("survey"))
+    version = next((v for v in versions if v.id == wanted), versions[0] if versions else None)
+    min_age = int(version.definition.get("min_age", DEFAULT_MIN_AGE)) if version else 0
+    surveyed = [p for p in case.persons if version and p.age_on(today()) >= min_age]
+    return {"survey_versions": versions, "survey_version": version, "surveyed": surveyed}
+
+
+def _posted_values(form, case, plan, grants, survey) -> dict:
     """The visit as posted, row by row; the service checks every value."""
     data = request.form
     member_ids = [_int(v) for v in data.getlist("member")]
@@ -80,7 +93,11 @@ def _posted_values(form, case, plan, grants) -> dict:
         if due_text and due_on is None:
             raise DomainError(_("Enter the date as YYYY-MM-DD."), f"followup-{index}-due_on")
         follow_ups.append({"title": data.get(f"followup-{index}-title"), "due_on": due_on})
-    return {"visited_on": form.visited_on.date, "kind": form.kind.data, "visited_by": form.visited_by.data,
+    version = survey["survey_version"]
+    answers = {p.id: {q["code"]: data.get(f"survey-{p.id}-{q['code']}", "") for q in version.definition["questions"]}
+               for p in survey["surveyed"]} if version else {}
+    return {"survey": {"version_id": version.id if version else None, "answers": answers},
+            "visited_on": form.visited_on.date, "kind": form.kind.data, "visited_by": form.visited_by.data,
             "notes": form.notes.data, "member_ids": member_ids, "scheduled_visit_id": form.scheduled_visit_id.data or None,
             "items": items, "grants": grant_values, "follow_ups": follow_ups}
 
@@ -108,11 +125,13 @@ def new_visit(case_id: int):
     context = {"case": case, "form": form, "plan": plan, "grants": grants, "posted": request.form,
                "item_status_labels": ITEM_STATUS_LABELS, "status_steps": STATUS_STEPS,
                "follow_ups": range(FOLLOW_UPS), "currency": case.programme.currency, **LABELS}
+    survey = _survey_context(case)
+    context.update(survey)
     if request.method == "POST":
         error = None
         if form.validate_on_submit():
             def action():
-                return services.record_visit(case, _posted_values(form, case, plan, grants), actor=current_user,
+                return services.record_visit(case, _posted_values(form, case, plan, grants, survey), actor=current_user,
                                              today=today())
 
             visit, error = save(form, action)

@@ -233,3 +233,41 @@ def test_evidence_is_attached_to_a_visit_and_the_visit_is_audited(office, client
     [event] = db.session.query(AuditEvent).filter_by(action="monitoring_visit_recorded").all()
     assert event.user_id == office.caseworker.id and event.summary == case.reference
     assert len(_visit_tasks(case)) == 1  # a visit outside the schedule leaves the scheduled one due
+
+
+def _instrument():
+    import json
+
+    from casework.surveys.services import load_instrument
+    from tests.surveys.test_surveys import definition
+
+    version, _new = load_instrument(json.dumps(definition()).encode())
+    db.session.commit()
+    return version
+
+
+def test_a_survey_taken_at_the_visit_is_scored_in_the_scheduled_visits_round(office, client, auth):
+    from casework.surveys.models import SurveyResponse
+    from tests.surveys.test_surveys import ANSWERS
+
+    case, plan, grant = _monitored_case(office)
+    version = _instrument()
+    auth.login("caseworker")
+    principal = case.principal
+    form = client.get(f"/cases/{case.id}/visits/new").get_data(as_text=True)
+    assert "Question income?" in form and f'name="survey-{principal.id}-income"' in form
+    answers = {f"survey-{principal.id}-{code}": option for code, option in ANSWERS.items()}
+    incomplete = {**answers, f"survey-{principal.id}-wellbeing": ""}
+    response = client.post(f"/cases/{case.id}/visits/new",
+                           data=_visit_form(case, plan, grant, survey_version=version.id, **incomplete))
+    assert response.status_code == 422 and "Question &#39;wellbeing&#39; is not answered." in response.get_data(as_text=True)
+    assert db.session.query(MonitoringVisit).count() == 0 and db.session.query(SurveyResponse).count() == 0
+    response = client.post(f"/cases/{case.id}/visits/new",
+                           data=_visit_form(case, plan, grant, survey_version=version.id, **answers))
+    assert response.status_code == 302
+    [survey] = db.session.query(SurveyResponse).all()
+    # By hand: economic (2*0.5 + 1*1)/3 = 2/3; social (0.5 + 1)/2 = 3/4; psychosocial (0.5 + 0)/2 = 1/4;
+    # composite (2*2/3 + 3/4 + 1/4)/4 = 7/12.
+    assert survey.person_id == principal.id and survey.round == "month 3" and survey.taken_on == date.today()
+    assert (str(survey.economic_score), str(survey.social_score), str(survey.psychosocial_score),
+            str(survey.composite_score)) == ("0.6667", "0.7500", "0.2500", "0.5833")
