@@ -271,3 +271,33 @@ def test_a_survey_taken_at_the_visit_is_scored_in_the_scheduled_visits_round(off
     assert survey.person_id == principal.id and survey.round == "month 3" and survey.taken_on == date.today()
     assert (str(survey.economic_score), str(survey.social_score), str(survey.psychosocial_score),
             str(survey.composite_score)) == ("0.6667", "0.7500", "0.2500", "0.5833")
+
+
+def test_the_case_page_shows_each_members_scores_per_round_with_the_lowest_dimension_to_plan_for(office, client,
+                                                                                                  auth):
+    from casework.surveys.services import record_survey
+
+    version = _instrument()
+    marko, jelena = office.ch_case.persons
+    answers = {"income": "o0", "debt": "o0", "housing": "o2", "services": "o2", "belonging": "o1", "wellbeing": "o1"}
+    record_survey(marko, version, answers, "intake", date(2010, 5, 3))
+    record_survey(marko, version, {**answers, "income": "o4", "debt": "o1", "housing": "o0", "services": "o0"},
+                  "month 3", date(2010, 8, 2))
+    db.session.commit()
+    auth.login("caseworker")
+    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    start = page.index('id="survey-scores"')
+    section = page[start:page.index("</section>", start)]
+    assert "Intake" in section and "3 months after arrival" in section
+    # intake: economic 0.00, social 1.00, psychosocial 0.50; month 3: economic 1.00, social 0.00 (the lowest).
+    assert section.index("0.00") < section.index("1.00")
+    assert '<td class="num lowest" data-label="Social">0.00 <strong>(lowest)</strong>' in section
+    assert 'data:image/svg+xml;base64,' in section and jelena.full_name not in section
+    link = f"/cases/{office.ch_case.id}/plan?dimension=social&amp;person={marko.id}#add-item"
+    assert link in section
+    plan_page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'id="add-item" open' in plan_page
+    assert '<option selected value="housing">' in plan_page or 'value="housing" selected' in plan_page
+    auth.logout()
+    auth.login("caseworker.uk")
+    assert client.get(f"/cases/{office.ch_case.id}").status_code == 404
