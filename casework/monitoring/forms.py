@@ -13,7 +13,7 @@ from casework.monitoring.labels import KIND_LABELS
 
 
 class ScheduleForm(FlaskForm):
-    valid_from = LooseDateField(_l("For cases arriving from"), validators=[DataRequired()])
+    applies_from = LooseDateField(_l("For cases arriving from"), validators=[DataRequired()])
     months = NoNulString(_l("Visits, months after arrival"), validators=[DataRequired(), Length(max=100)],
                          description=_l("Separated by commas, e.g. 3, 6, 12"))
 

@@ -104,10 +104,10 @@ def set_schedule(programme, valid_from: date | None, months, actor=None) -> Moni
         raise NotAllowed(_("Only an administrator or a supervisor of this programme sets its monitoring schedule."))
     months = parse_months(months)
     if valid_from is None:
-        raise DomainError(_("Enter the date from which the schedule applies."), "valid_from")
+        raise DomainError(_("Enter the date from which the schedule applies."), "applies_from")
     if valid_from < programme.start_date:
         raise DomainError(_("A schedule applies from the programme's start (%(day)s) or later.",
-                            day=programme.start_date.isoformat()), "valid_from")
+                            day=programme.start_date.isoformat()), "applies_from")
     text = ",".join(str(m) for m in months)
     schedule = db.session.scalar(select(MonitoringSchedule).where(MonitoringSchedule.programme_id == programme.id,
                                                                   MonitoringSchedule.valid_from == valid_from))
@@ -127,6 +127,15 @@ def set_schedule(programme, valid_from: date | None, months, actor=None) -> Moni
 def visit_title(months: int) -> str:
     return ngettext("Monitoring visit, %(num)d month after arrival",
                     "Monitoring visit, %(num)d months after arrival", months)
+
+
+def stored_title(months: int) -> str:
+    """The task's title as stored, in English whoever made it; tasks.labels.title_of reads it in the
+    reader's language."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        return visit_title(months)
 
 
 def schedule_visits(case, actor=None) -> list[ScheduledVisit]:
@@ -149,7 +158,7 @@ def schedule_visits(case, actor=None) -> list[ScheduledVisit]:
         elif visit.visit_id is None:
             visit.due_on = due_on
         if visit.visit_id is None:
-            rules.ensure(case, VISIT_TASK, visit.id, visit_title(months), due_on, case.caseworker_id, actor)
+            rules.ensure(case, VISIT_TASK, visit.id, stored_title(months), due_on, case.caseworker_id, actor)
         made.append(visit)
     return made
 
@@ -159,7 +168,7 @@ def after_arrival_moved(case, actor=None) -> None:
     for visit in scheduled_visits_of(case):
         if visit.visit_id is None:
             visit.due_on = add_months(case.arrival_date, visit.months)
-            rules.ensure(case, VISIT_TASK, visit.id, visit_title(visit.months), visit.due_on, case.caseworker_id,
+            rules.ensure(case, VISIT_TASK, visit.id, stored_title(visit.months), visit.due_on, case.caseworker_id,
                          actor)
 
 

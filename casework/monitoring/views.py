@@ -36,6 +36,15 @@ def _schedule_page(programme, form, status=200):
                            schedules=services.schedules_of(programme)), status
 
 
+@bp.route("/monitoring/schedules")
+@roles_required(Role.ADMIN, Role.SUPERVISOR)
+def schedules():
+    from casework.auth.permissions import programmes_for
+
+    programmes = [(p, services.schedules_of(p)) for p in programmes_for(current_user)]
+    return render_template("monitoring/schedules.html", programmes=programmes)
+
+
 @bp.route("/programmes/<int:programme_id>/monitoring", methods=["GET", "POST"])
 @roles_required(Role.ADMIN, Role.SUPERVISOR)
 def schedule(programme_id: int):
@@ -46,7 +55,7 @@ def schedule(programme_id: int):
         return _schedule_page(programme, form)
     if not form.validate_on_submit():
         return _schedule_page(programme, form, 422)
-    _saved, error = save(form, lambda: services.set_schedule(programme, form.valid_from.date, form.months.data,
+    _saved, error = save(form, lambda: services.set_schedule(programme, form.applies_from.date, form.months.data,
                                                             actor=current_user))
     if error is not None:
         return _schedule_page(programme, form, 422)
@@ -188,6 +197,7 @@ def init_app(app):
     from casework.documents.owners import register_owner
 
     app.register_blueprint(bp)
+    app.extensions["nav"].append(("monitoring.schedules", _l("Monitoring schedules"), (Role.SUPERVISOR, Role.ADMIN)))
     app.extensions["case_page_sections"].append(case_section)
     app.extensions.setdefault("grant_page_sections", []).append(grant_section)
     register_owner("visit", MonitoringVisit, lambda visit: visit.case, _l("Monitoring visit"), describe=_describe)

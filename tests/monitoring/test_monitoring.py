@@ -79,11 +79,11 @@ def test_the_schedule_form_refuses_bad_intervals_and_dates_and_saves_nothing(off
             ("3, 6, 3", "2010-01-01", "The interval of 3 months is given twice."),
             ("three", "2010-01-01", "Intervals are whole numbers of months"),
             ("3, 6", "2001-12-31", "A schedule applies from the programme&#39;s start (2002-07-01) or later.")):
-        response = client.post(url, data={"months": months, "valid_from": valid_from})
+        response = client.post(url, data={"months": months, "applies_from": valid_from})
         assert response.status_code == 422, months
         assert message in response.get_data(as_text=True), months
     assert db.session.query(MonitoringSchedule).count() == 0
-    response = client.post(url, data={"months": "12, 3,6", "valid_from": "2010-01-01"}, follow_redirects=True)
+    response = client.post(url, data={"months": "12, 3,6", "applies_from": "2010-01-01"}, follow_redirects=True)
     assert "Monitoring schedule saved." in response.get_data(as_text=True)
     [schedule] = db.session.query(MonitoringSchedule).all()
     assert schedule.intervals == [3, 6, 12]
@@ -95,12 +95,12 @@ def test_a_supervisor_sets_their_programmes_schedule_only(office, client, auth):
     db.session.commit()
     auth.login("supervisor")
     assert client.post(f"/programmes/{office.ch.id}/monitoring",
-                       data={"months": "3", "valid_from": "2010-01-01"}).status_code == 302
+                       data={"months": "3", "applies_from": "2010-01-01"}).status_code == 302
     auth.logout()
     auth.login("supervisor.uk")
     assert client.get(f"/programmes/{office.ch.id}/monitoring").status_code == 403
     assert client.post(f"/programmes/{office.ch.id}/monitoring",
-                       data={"months": "6", "valid_from": "2011-01-01"}).status_code == 403
+                       data={"months": "6", "applies_from": "2011-01-01"}).status_code == 403
     auth.logout()
     auth.login("caseworker")
     assert client.get(f"/programmes/{office.ch.id}/monitoring").status_code == 403
@@ -301,3 +301,31 @@ def test_the_case_page_shows_each_members_scores_per_round_with_the_lowest_dimen
     auth.logout()
     auth.login("caseworker.uk")
     assert client.get(f"/cases/{office.ch_case.id}").status_code == 404
+
+
+def test_the_monitoring_pages_read_in_serbian(office, client, auth):
+    from casework.auth.models import User
+    from tests.conftest import PASSWORD
+    from tests.helpers_i18n import untranslated
+
+    case, plan, grant = _monitored_case(office)
+    _instrument()
+    services.record_visit(case, {"visited_on": date.today(), "kind": "home", "visited_by": "Ana",
+                                 "member_ids": [case.principal.id],
+                                 "grants": {grant.id: {"use": "not_as_planned", "what_was_done": "Prodat"}}},
+                          actor=office.caseworker)
+    db.session.commit()
+    typed = {name for user in db.session.query(User) for name in (user.username, user.full_name)}
+    for username, paths in (("caseworker", [f"/cases/{case.id}", f"/cases/{case.id}/visits/new",
+                                            f"/grants/{grant.id}", "/my-work/", "/tasks/"]),
+                            ("supervisor", ["/my-work/", "/my-work/flagged-grants", f"/grants/{grant.id}",
+                                            "/monitoring/schedules", f"/programmes/{office.ch.id}/monitoring"]),
+                            ("admin", [f"/admin/programmes/{office.ch.id}"])):
+        client.post("/language", data={"locale": "sr_Latn", "next": "/login"})
+        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+        for path in paths:
+            html = client.get(path).get_data(as_text=True)
+            assert untranslated(html, "sr_Latn", typed) == [], path
+        if username == "caseworker":  # the visit task, made in English, reads in the reader's language
+            assert "Poseta praćenja, 3 meseca posle povratka" in client.get("/tasks/").get_data(as_text=True)
+        auth.logout()
