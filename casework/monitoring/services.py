@@ -51,7 +51,8 @@ def add_months(day: date, months: int) -> date:
 # --- schedules -------------------------------------------------------------------------
 
 def may_set_schedule(user, programme) -> bool:
-    if user is None or not getattr(user, "is_authenticated", True):
+    """An administrator, or a supervisor of the programme."""
+    if user is None:
         return False
     if user.role == Role.ADMIN:
         return True
@@ -386,6 +387,8 @@ def checks_of(grant) -> list[VisitGrantCheck]:
 
 def flagged_grants_stmt(user):
     """The grants of the user's team with a "not as planned" finding no supervisor has dealt with."""
+    from sqlalchemy.orm import contains_eager
+
     from casework.cases.models import Case
     from casework.grants.models import Grant
     from casework.tasks import queries as tq
@@ -393,8 +396,6 @@ def flagged_grants_stmt(user):
     open_flag = (select(VisitGrantCheck.id).where(VisitGrantCheck.grant_id == Grant.id,
                                                   VisitGrantCheck.flagged.is_(True),
                                                   VisitGrantCheck.resolved_at.is_(None)).exists())
-    from sqlalchemy.orm import contains_eager
-
     return (select(Grant).join(Case, Case.id == Grant.case_id).options(contains_eager(Grant.case))
             .where(tq.case_scope(user), open_flag).order_by(Grant.id))
 
