@@ -165,12 +165,26 @@ def schedule_visits(case, actor=None) -> list[ScheduledVisit]:
 
 
 def after_arrival_moved(case, actor=None) -> None:
-    """The arrival date changed: visits not yet made move with it."""
+    """The arrival date changed: the visits not yet made follow the schedule in force on the new date,
+    at their new dates; a visit that schedule does not have is dropped and its task cancelled."""
+    from sqlalchemy import update
+
+    from casework.tasks.models import Task, TaskStatus
+
+    if case.arrival_date is None:
+        return
+    schedule = schedule_on(case.programme, case.arrival_date)
+    wanted = set(schedule.intervals) if schedule else set()
     for visit in scheduled_visits_of(case):
-        if visit.visit_id is None:
-            visit.due_on = add_months(case.arrival_date, visit.months)
-            rules.ensure(case, VISIT_TASK, visit.id, stored_title(visit.months), visit.due_on, case.caseworker_id,
-                         actor)
+        if visit.visit_id is None and visit.months not in wanted:
+            db.session.execute(update(Task).where(Task.origin_kind == VISIT_TASK, Task.origin_id == visit.id,
+                                                  Task.status == TaskStatus.OPEN)
+                               .values(status=TaskStatus.CANCELLED, closed_at=utcnow(),
+                                       closed_by_id=actor.id if actor else None, version=Task.version + 1)
+                               .execution_options(synchronize_session="fetch"))
+            db.session.delete(visit)
+    db.session.flush()
+    schedule_visits(case, actor)
 
 
 def scheduled_visits_of(case) -> list[ScheduledVisit]:

@@ -70,6 +70,18 @@ def test_no_schedule_no_visits_and_a_moved_arrival_moves_the_visits(office, fact
     assert [t.due_on for t in _visit_tasks(moved)] == [date(2010, 8, 10)]
 
 
+def test_an_arrival_moved_past_a_new_schedules_date_follows_that_schedule(office, factory):
+    _schedule(office.ch, date(2002, 7, 1), "3")
+    _schedule(office.ch, date(2011, 1, 1), "6")
+    case = factory.case(office.ch, arrival=date(2010, 12, 1))
+    db.session.commit()
+    assert [t.due_on for t in _visit_tasks(case)] == [date(2011, 3, 1)]
+    update_case(case, {"arrival_date": date(2011, 2, 1)})
+    db.session.commit()
+    assert [t.due_on for t in _visit_tasks(case)] == [date(2011, 8, 1)]
+    assert [t.title for t in _visit_tasks(case, TaskStatus.CANCELLED)] == ["Monitoring visit, 3 months after arrival"]
+
+
 def test_the_schedule_form_refuses_bad_intervals_and_dates_and_saves_nothing(office, client, auth):
     auth.login("admin")
     url = f"/programmes/{office.ch.id}/monitoring"
