@@ -109,9 +109,10 @@ def detail(case_id: int):
     first type, for that member: the link from a member's lowest survey score."""
     case = get_case_or_404(case_id, current_user)
     dimension = next((d for d in Dimension if d.value == request.args.get("dimension")), None)
+    if dimension is None or not can_edit_case(current_user, case):
+        return _page(case)
     plan = services.plan_of(case)
-    if dimension is None or not can_edit_case(current_user, case) or (
-            plan is not None and not workflow.allowed("edit", plan.status)):
+    if plan is not None and not workflow.allowed("edit", plan.status):
         return _page(case)
     form = _item_form(case, formdata=None, version=plan.version if plan else "")
     form.item_type.data = DIMENSION_TYPES[dimension][0].value
