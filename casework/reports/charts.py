@@ -26,6 +26,8 @@ CHARTS = {
     # The grants table's title names its currency: the chart draws the amounts (proposed, approved,
     # pending, disbursed), not the counts. Long category names read best on the side.
     "grants": (pygal.HorizontalBar, [2, 5, 8, 9]),
+    # A member's survey scores per round (the case page): the three dimensions and the composite.
+    "survey_scores": (pygal.Line, [2, 3, 4, 5]),
 }
 
 

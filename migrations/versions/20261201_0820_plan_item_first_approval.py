@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0820'
-down_revision = '0780'
+down_revision = '0800'
 branch_labels = None
 depends_on = None
 
