@@ -25,7 +25,8 @@ from casework.auth.models import Role
 from casework.auth.permissions import roles_required, visible_programme_ids
 from casework.exports import csv_stream
 from casework.extensions import db
-from casework.imports import services, uploads
+from casework.imports import jobs, services, uploads
+from casework.imports.models import UploadState
 from casework.imports.parse import checksum
 from casework.loading import found_or_404
 from casework.transactions import run_in_transaction
@@ -57,7 +58,8 @@ def _allowed():
 
 
 def _purge() -> None:
-    uploads.purge_expired(_folder())
+    expired = run_in_transaction(uploads.forget_expired)
+    uploads.remove_stray_files(_folder(), expired)
     current_app.extensions["imports_purged_at"] = time.monotonic()
 
 
@@ -117,26 +119,59 @@ def _gone():
 @bp.route("/confirm", methods=["POST"])
 @roles_required(*IMPORT_ROLES)
 def confirm():
+    """Start the import of the previewed file as a job of its own and show its page, which follows
+    it: a large file takes longer than a request may."""
+    from flask_babel import get_locale
+
     _purge()
     upload = _open_upload()
-    data = uploads.read_upload(_folder(), upload) if upload is not None else None
-    if data is None:
+    if upload is None:
         return _gone()
-    result = services.import_file(upload.kind, data, upload.file_name, user=current_user,
-                                  allowed_programme_ids=_allowed())
-    if not result.ok:
-        db.session.rollback()
-        return _preview(result, None, 422)
-    uploads.discard_upload(_folder(), upload)
-    db.session.commit()
-    flash(_("Imported: %(summary)s", summary=result.summary()), "success")
-    return redirect(url_for("imports.index"))
+    if upload.state == UploadState.PENDING:
+        if uploads.read_upload(_folder(), upload) is None:
+            return _gone()
+        if run_in_transaction(lambda: uploads.claim(upload)):
+            try:
+                jobs.start(current_app._get_current_object(), upload, str(get_locale() or "en"))
+            except OSError:
+                run_in_transaction(lambda: jobs.record_failure(upload.id, jobs.UNEXPECTED))
+    return redirect(url_for("imports.status", token=upload.token))
+
+
+REASONS = {
+    jobs.GONE: _l("The uploaded file is no longer available; upload it again."),
+    jobs.CHANGED: _l("The uploaded file changed after it was checked; upload it again."),
+    jobs.NOT_ALLOWED: _l("You may no longer import files."),
+    jobs.REFUSED: _l("The file has problems now that it did not have when it was checked (the records "
+                     "changed meanwhile). Correct the file and upload it again."),
+    jobs.UNEXPECTED: _l("The import stopped unexpectedly."),
+}
+REFRESH_EVERY = 2  # seconds, while the import runs
+
+
+@bp.route("/<token>/")
+@roles_required(*IMPORT_ROLES)
+def status(token: str):
+    """The page of a confirmed import: running (it refreshes itself), imported, or not imported and why."""
+    _purge()
+    upload = uploads.find_upload(current_user, token)
+    if upload is None:
+        return _gone()
+    if upload.state == UploadState.PENDING:
+        return redirect(url_for("imports.index"))
+    outcome = jobs.outcome(upload)
+    return render_template("imports/status.html", upload=upload, outcome=outcome,
+                           reason=REASONS.get(outcome.get("reason")), refresh=REFRESH_EVERY,
+                           running=upload.state in UploadState.ACTIVE, errors_shown=ERRORS_SHOWN)
 
 
 @bp.route("/cancel", methods=["POST"])
 @roles_required(*IMPORT_ROLES)
 def cancel():
     upload = _open_upload()
+    if upload is not None and upload.state != UploadState.PENDING:
+        flash(_("The import has started already and cannot be cancelled."), "error")
+        return redirect(url_for("imports.status", token=upload.token))
     if upload is not None:
         run_in_transaction(lambda: uploads.discard_upload(_folder(), upload))
     flash(_("The import was cancelled and the uploaded file deleted."), "info")
