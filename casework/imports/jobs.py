@@ -1,5 +1,9 @@
-"""A confirmed web import runs in a process of its own, so that no request waits for it.
+"""A confirmed web import runs in a process of its own, so that no request waits for it; so does
+the check (the dry run) of a large file.
 
+A large upload is recorded as checking and `casework import run UPLOAD_ID` checks it: the
+outcome (what it would create, the first problems and warnings, their counts) is kept on the
+upload, every problem in a file beside it, and the upload waits for confirmation.
 The confirmation marks the upload queued and starts `casework import run UPLOAD_ID`, detached
 from the web worker. The job checks the file against the upload's checksum, runs the same
 import as the command line (every row validated again, against the database as it is now) and
@@ -66,10 +70,41 @@ def _fail(upload_id: int, reason: str, errors=(), error_count: int = 0) -> None:
 
 def _start_running(upload_id: int) -> ImportUpload | None:
     upload = db.session.get(ImportUpload, upload_id)
-    if upload is None or upload.state != UploadState.QUEUED:
+    if upload is None or upload.state not in (UploadState.QUEUED, UploadState.CHECKING):
         return None
-    upload.state = UploadState.RUNNING
+    if upload.state == UploadState.QUEUED:
+        upload.state = UploadState.RUNNING
     return upload
+
+
+def check_outcome(result) -> dict:
+    """What the page of a checked file shows: counts, and the first problems and warnings."""
+    return {"check": {
+        "rows": result.rows, "cases": result.cases, "persons": result.persons, "grants": result.grants,
+        "skipped": result.skipped, "error_count": len(result.errors), "warning_count": len(result.warnings),
+        "errors": [[e.row, e.column, e.message] for e in result.errors[:ERRORS_KEPT]],
+        "warnings": [[w.row, w.column, w.message] for w in result.warnings[:ERRORS_KEPT]],
+    }}
+
+
+def _record_check(upload_id: int, result) -> None:
+    upload = db.session.get(ImportUpload, upload_id)
+    if upload is not None:
+        upload.state = UploadState.PENDING
+        upload.outcome = json.dumps(check_outcome(result))
+
+
+def write_errors(path, errors) -> None:
+    """Every problem, as the download lists them (owner-only: the rows quote personal data)."""
+    import csv
+    import io
+
+    from casework.config import write_private
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows([e.row, e.column, e.message] for e in errors)
+    write_private(path, out.getvalue().encode("utf-8"))
 
 
 def run(upload_id: int, locale: str = "en") -> str:
@@ -86,15 +121,16 @@ def _run(upload_id: int) -> str:
     from casework.auth.models import User
     from casework.auth.permissions import visible_programme_ids
     from casework.imports.parse import checksum
-    from casework.imports.services import ImportRefused, import_or_refuse
+    from casework.imports.services import ImportRefused, import_file, import_or_refuse
 
     upload = run_in_transaction(lambda: _start_running(upload_id))
     if upload is None:
-        return "absent"  # unknown, not confirmed, or already run
+        return "absent"  # unknown, neither being checked nor confirmed, or already run
     folder = uploads.upload_folder(current_app.instance_path)
     token, kind, file_name, expected = upload.token, upload.kind, upload.file_name, upload.checksum
-    user_id = upload.user_id
+    user_id, checking = upload.user_id, upload.state == UploadState.CHECKING
     data = uploads.read_upload(folder, upload)
+    ended = True  # the files go when the job ends, unless a checked file waits for confirmation
     try:
         if data is None:
             _fail(upload_id, GONE)
@@ -107,10 +143,22 @@ def _run(upload_id: int) -> str:
             _fail(upload_id, NOT_ALLOWED)
             return UploadState.FAILED
         allowed = visible_programme_ids(user)
+        allowed = None if allowed is None else set(allowed)
+        if checking:
+            try:
+                result = import_file(kind, data, file_name, user=user, dry_run=True, allowed_programme_ids=allowed)
+                db.session.rollback()  # a dry run reads only
+                if result.errors:
+                    write_errors(uploads.errors_path(folder, token), result.errors)
+                run_in_transaction(lambda: _record_check(upload_id, result))
+            except Exception as error:
+                _unexpected(upload_id, error)
+                return UploadState.FAILED
+            ended = False
+            return UploadState.PENDING
 
         def import_and_record():
-            result = import_or_refuse(kind, data, file_name, user=user,
-                                      allowed_programme_ids=None if allowed is None else set(allowed))
+            result = import_or_refuse(kind, data, file_name, user=user, allowed_programme_ids=allowed)
             _finish(upload_id, UploadState.DONE, summary=result.summary(), batch_id=result.batch_id)
             return result
 
@@ -121,10 +169,16 @@ def _run(upload_id: int) -> str:
             _fail(upload_id, REFUSED, errors, len(errors))
             return UploadState.FAILED
         except Exception as error:
-            # Only the kind of error goes to the log: its text may quote the file's personal data.
-            print(f"casework: import {upload_id} failed ({type(error).__name__})", file=sys.stderr)
-            _fail(upload_id, UNEXPECTED)
+            _unexpected(upload_id, error)
             return UploadState.FAILED
         return UploadState.DONE
     finally:
-        (folder / token).unlink(missing_ok=True)
+        if ended:
+            uploads.delete_files(folder, token)
+
+
+def _unexpected(upload_id: int, error: Exception) -> None:
+    # Only the kind of error goes to the log: its text may quote the file's personal data.
+    print(f"casework: import {upload_id} failed ({type(error).__name__})", file=sys.stderr)
+    db.session.rollback()
+    _fail(upload_id, UNEXPECTED)

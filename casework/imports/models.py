@@ -38,12 +38,13 @@ import_batch_programmes = Table(
 
 
 class UploadState:
+    CHECKING = "checking"  # a large file, checked by a job of its own (the dry run)
     PENDING = "pending"  # previewed, waiting for confirmation or cancellation
     QUEUED = "queued"  # confirmed; its job is starting
     RUNNING = "running"
     DONE = "done"  # imported; batch_id names the batch
     FAILED = "failed"  # nothing imported; outcome says why
-    ACTIVE = (QUEUED, RUNNING)
+    ACTIVE = (CHECKING, QUEUED, RUNNING)
 
 
 class ImportUpload(Base):

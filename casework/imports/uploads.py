@@ -23,9 +23,10 @@ from casework.imports.models import ImportUpload, UploadState
 KEEP_FOR = timedelta(hours=1)
 
 
-def keep_upload(folder: Path, user, kind: str, file_name: str, data: bytes, digest: str) -> ImportUpload:
+def keep_upload(folder: Path, user, kind: str, file_name: str, data: bytes, digest: str,
+                state: str = UploadState.PENDING) -> ImportUpload:
     upload = ImportUpload(token=secrets.token_urlsafe(32), user_id=user.id, kind=kind, file_name=file_name[:255],
-                          checksum=digest, created_at=utcnow())
+                          checksum=digest, created_at=utcnow(), state=state)
     db.session.add(upload)
     db.session.flush()
     write_private(folder / upload.token, data)
@@ -47,10 +48,22 @@ def read_upload(folder: Path, upload: ImportUpload) -> bytes | None:
         return None
 
 
+def errors_path(folder: Path, token: str) -> Path:
+    """The list of a large file's problems, written by the job that checked it (the file's owner
+    only, deleted with the file)."""
+    return folder / f"{token}.errors.csv"
+
+
+def delete_files(folder: Path, token: str) -> None:
+    (folder / token).unlink(missing_ok=True)
+    errors_path(folder, token).unlink(missing_ok=True)
+
+
 def discard_upload(folder: Path, upload: ImportUpload) -> None:
-    """Forget the upload (in the caller's transaction) and delete its file now."""
+    """Forget the upload (in the caller's transaction) and delete its files now."""
+    token = upload.token
     db.session.delete(upload)
-    (folder / upload.token).unlink(missing_ok=True)
+    delete_files(folder, token)
 
 
 def forget_expired(now: datetime | None = None) -> list[str]:
@@ -73,10 +86,11 @@ def remove_stray_files(folder: Path, expired: list[str], now: datetime | None = 
     removed = 0
     if folder.is_dir():
         for path in folder.iterdir():
-            if path.name in live:
+            token = path.name.partition(".")[0]  # an upload's file, or its list of problems
+            if token in live:
                 continue
             try:
-                if path.name in expired or path.stat().st_mtime <= cutoff.timestamp():
+                if token in expired or path.stat().st_mtime <= cutoff.timestamp():
                     path.unlink()
                     removed += 1
             except FileNotFoundError:

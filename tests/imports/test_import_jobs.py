@@ -138,3 +138,44 @@ def test_the_job_command_refuses_an_upload_not_confirmed(app, runner, auth, clie
     result = runner.invoke(args=["import", "run", str(upload_id)])
     assert result.exit_code != 0 and "no confirmed import" in result.output
     assert _legacy_cases() == 0 and _kept(app) == [token]
+
+
+def test_a_large_file_is_checked_in_the_background_and_its_page_then_offers_the_import(app, client, auth, office):
+    app.config["IMPORT_INLINE_CHECK_BYTES"] = 1000
+    auth.login("supervisor")
+    response = _upload(client, files.persons_csv(600), name="big.csv")
+    assert response.status_code == 302
+    page = follow(client, response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert "Would create 300 cases and 600 persons." in html and "Import now" in html
+    assert _legacy_cases() == 0  # the check writes nothing
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', html).group(1)
+    done = confirm_and_wait(client, token).get_data(as_text=True)
+    assert "Imported: big.csv: 600 rows; created 300 cases and 600 persons." in done
+    assert _legacy_cases() == 300 and _kept(app) == []
+
+
+def test_a_large_bad_file_lists_its_first_problems_and_offers_all_of_them(app, client, auth, office):
+    import csv
+
+    app.config["IMPORT_INLINE_CHECK_BYTES"] = 1000
+    auth.login("supervisor")
+    response = _upload(client, files.bad_rows_csv(150), name="bad.csv")
+    html = follow(client, response.headers["Location"]).get_data(as_text=True)
+    assert "300 problems found; nothing was imported" in html and "The first 200 are listed below." in html
+    assert html.count("<tr><td>") == 200 and "Import now" not in html
+    token = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    download = client.get(f"/imports/{token}/errors.csv")
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["row", "column", "problem"] and len(rows) == 301 and rows[-1][:2] == ["151", "sex"]
+    assert all(os.stat(os.path.join(app.instance_path, "imports", name)).st_mode & 0o077 == 0 for name in _kept(app))
+    assert sorted(_kept(app)) == sorted([token, f"{token}.errors.csv"])
+    client.post("/imports/cancel", data={"upload": token})
+    assert _kept(app) == [] and _legacy_cases() == 0
+
+
+def test_a_large_file_refused_as_a_whole_is_refused_at_once(app, client, auth, office):
+    app.config.update(IMPORT_INLINE_CHECK_BYTES=1000, IMPORT_MAX_ROWS=500)
+    auth.login("supervisor")
+    page = _upload(client, files.persons_csv(600))
+    assert page.status_code == 422 and "more than 500 rows" in page.get_data(as_text=True)
