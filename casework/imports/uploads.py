@@ -41,6 +41,15 @@ def find_upload(user, token: str) -> ImportUpload | None:
                                                         ImportUpload.user_id == user.id))
 
 
+def followed_uploads(user) -> list[ImportUpload]:
+    """The user's uploads that have a page of their own: being checked, checked by a job, being
+    imported or just ended (an upload previewed while the browser waited has none)."""
+    return list(db.session.scalars(
+        select(ImportUpload).where(ImportUpload.user_id == user.id,
+                                   or_(ImportUpload.state != UploadState.PENDING, ImportUpload.outcome.is_not(None)))
+        .order_by(ImportUpload.id.desc())))
+
+
 def read_upload(folder: Path, upload: ImportUpload) -> bytes | None:
     try:
         return (folder / upload.token).read_bytes()

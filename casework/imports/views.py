@@ -120,7 +120,7 @@ def index():
         return _preview(result, upload, 200 if result.ok else 422)
     status = 422 if form.is_submitted() else 200
     return render_template("imports/index.html", form=form, batches=services.batches(visible_programme_ids(
-        current_user))), status
+        current_user)), followed=uploads.followed_uploads(current_user)), status
 
 
 def _checked_in_background(data: bytes, file_name: str) -> bool:
@@ -170,7 +170,7 @@ def confirm():
     if upload is None:
         return _gone()
     if upload.state == UploadState.PENDING:
-        if uploads.read_upload(_folder(), upload) is None:
+        if not (_folder() / upload.token).exists():
             return _gone()
         if not jobs.outcome(upload).get("check", {}).get("error_count") and \
                 run_in_transaction(lambda: uploads.claim(upload)):
@@ -225,10 +225,14 @@ def cancel():
 def errors(token: str):
     _purge()
     upload = uploads.find_upload(current_user, token)
-    data = found_or_404(uploads.read_upload(_folder(), upload) if upload is not None else None)
+    if upload is None or upload.state != UploadState.PENDING:
+        abort(404)
+    data = found_or_404(uploads.read_upload(_folder(), upload))
     stored = uploads.errors_path(_folder(), upload.token)
     if stored.exists():  # a large file's, written by the job that checked it
         problems = _stored_errors(stored)
+    elif "check" in jobs.outcome(upload):  # checked by a job, which found no problem
+        problems = iter(())
     else:
         problems = ((e.row, e.column, e.message) for e in _dry_run(upload, data).errors)
     rows = itertools.chain([(_("row"), _("column"), _("problem"))], problems)

@@ -52,7 +52,8 @@ def test_a_large_import_runs_in_the_background_and_its_page_shows_the_result(app
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import_completed"))
     assert entry is not None and entry.username == "supervisor" and "legacy.csv" in entry.summary
     assert _kept(app) == []  # the file went with the import
-    assert "legacy.csv" in client.get("/imports/").get_data(as_text=True)
+    index = client.get("/imports/").get_data(as_text=True)
+    assert f'href="/imports/{token}/">legacy.csv</a>' in index and "imported" in index  # its page, for an hour
 
 
 def test_a_second_confirmation_starts_no_second_import(app, client, auth, office):
