@@ -6,7 +6,6 @@ reports them all, row by row); the `check_*` functions raise the first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from flask_babel import gettext as _
@@ -19,12 +18,14 @@ MUNICIPALITY_LIMIT = 100
 LEGACY_REFERENCE_LIMIT = 60
 _COUNTRY_2 = re.compile(r"[A-Z]{2}")
 _COUNTRY_2_OR_3 = re.compile(r"[A-Z]{2,3}")
+# Unicode's control characters (category Cc) are exactly these 65 code points.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def has_control_characters(text: str | None) -> bool:
     """NUL, ESC and the other control characters (tabs and line breaks included: a name or a
     code has none; multi-line text is not checked here)."""
-    return bool(text) and any(unicodedata.category(ch) == "Cc" for ch in text)
+    return bool(text) and _CONTROL.search(text) is not None
 
 
 def text_problems(value: str | None, field: str, limit: int) -> list[DomainError]:
@@ -42,9 +43,10 @@ def person_problems(values: dict, *, arrival: date | None = None, today: date | 
     the case's arrival date: a member who travelled was born by then."""
     today = today or date.today()
     problems = []
-    for key, missing in (("family_name", _("Enter the family name.")), ("given_name", _("Enter the given name."))):
+    for key, missing in (("family_name", lambda: _("Enter the family name.")),
+                         ("given_name", lambda: _("Enter the given name."))):
         if not values.get(key):
-            problems.append(DomainError(missing, key))
+            problems.append(DomainError(missing(), key))
         else:
             problems += text_problems(values[key], key, NAME_LIMIT)
     year, born = values.get("birth_year"), values.get("birth_date")

@@ -25,6 +25,7 @@ from casework.errors import DomainError
 from casework.extensions import db
 from casework.programmes.models import Programme
 from casework.search.normalize import search_key, search_key_given_first
+from casework.transactions import run_in_transaction
 
 PROGRAMMES = [  # code, name, donor, currency, start, decision authority, share of cases
     ("SYN-CH", "Synthetic return programme from Switzerland", "Synthetic donor CH", "CHF", date(2002, 7, 1), "donor", 30),
@@ -76,15 +77,19 @@ def _programmes() -> list[tuple[Programme, int]]:
 
 
 def synthesize(cases: int, seed: int = 1, progress=None) -> dict:
-    """Add `cases` synthetic cases with their families and grants; commits every chunk."""
+    """Add `cases` synthetic cases with their families and grants; each chunk is a transaction of its own."""
     if cases < 1:
         raise DomainError("--cases must be at least 1")
-    programmes = _programmes()
-    already = db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.programme_id.in_([p.id for p, _share in programmes])))
-    if already:
-        raise DomainError(f"synthetic data is present already ({already:,} cases); use an empty database")
-    db.session.commit()
+
+    def start():
+        programmes = _programmes()
+        already = db.session.scalar(select(func.count()).select_from(Case).where(
+            Case.programme_id.in_([p.id for p, _share in programmes])))
+        if already:
+            raise DomainError(f"synthetic data is present already ({already:,} cases); use an empty database")
+        return programmes
+
+    programmes = run_in_transaction(start)
     rng = random.Random(seed)
     providers = _providers()
     conn = db.session.connection()
@@ -102,19 +107,7 @@ def synthesize(cases: int, seed: int = 1, progress=None) -> dict:
                 "plans": [], "items": [], "notes": [], "tasks": [], "referrals": []}
         for programme, _share in rng.choices(programmes, weights=weights, k=n):
             _one_case(rng, programme, ids, counters, rows, now)
-        conn = db.session.connection()
-        bulk_insert(conn, "cases", CASE_COLUMNS, rows["cases"])
-        bulk_insert(conn, "persons", PERSON_COLUMNS, rows["persons"])
-        bulk_insert(conn, "person_vulnerabilities", ["person_id", "code"], rows["vulns"])
-        bulk_insert(conn, "grants", GRANT_COLUMNS, rows["grants"])
-        bulk_insert(conn, "grant_decisions", DECISION_COLUMNS, rows["decisions"])
-        bulk_insert(conn, "disbursements", DISBURSEMENT_COLUMNS, rows["disbursements"])
-        bulk_insert(conn, "reintegration_plans", PLAN_COLUMNS, rows["plans"])
-        bulk_insert(conn, "plan_items", ITEM_COLUMNS, rows["items"])
-        bulk_insert(conn, "case_notes", NOTE_COLUMNS, rows["notes"])
-        bulk_insert(conn, "tasks", TASK_COLUMNS, rows["tasks"])
-        bulk_insert(conn, "referrals", REFERRAL_COLUMNS, rows["referrals"])
-        db.session.commit()
+        run_in_transaction(lambda rows=rows: _write_chunk(rows))
         for key, name in (("cases", "cases"), ("persons", "persons"), ("grants", "grants"),
                           ("decisions", "decisions"), ("disbursements", "disbursements"), ("plans", "plans"),
                           ("items", "plan items"), ("notes", "notes"), ("tasks", "tasks"),
@@ -123,12 +116,30 @@ def synthesize(cases: int, seed: int = 1, progress=None) -> dict:
         done += n
         if progress:
             progress.advance(n)
+    run_in_transaction(_reset_sequences)
+    return totals
+
+
+def _write_chunk(rows: dict) -> None:
+    conn = db.session.connection()
+    bulk_insert(conn, "cases", CASE_COLUMNS, rows["cases"])
+    bulk_insert(conn, "persons", PERSON_COLUMNS, rows["persons"])
+    bulk_insert(conn, "person_vulnerabilities", ["person_id", "code"], rows["vulns"])
+    bulk_insert(conn, "grants", GRANT_COLUMNS, rows["grants"])
+    bulk_insert(conn, "grant_decisions", DECISION_COLUMNS, rows["decisions"])
+    bulk_insert(conn, "disbursements", DISBURSEMENT_COLUMNS, rows["disbursements"])
+    bulk_insert(conn, "reintegration_plans", PLAN_COLUMNS, rows["plans"])
+    bulk_insert(conn, "plan_items", ITEM_COLUMNS, rows["items"])
+    bulk_insert(conn, "case_notes", NOTE_COLUMNS, rows["notes"])
+    bulk_insert(conn, "tasks", TASK_COLUMNS, rows["tasks"])
+    bulk_insert(conn, "referrals", REFERRAL_COLUMNS, rows["referrals"])
+
+
+def _reset_sequences() -> None:
     conn = db.session.connection()
     for table in ("cases", "persons", "grants", "grant_decisions", "disbursements", "reintegration_plans",
                   "plan_items", "case_notes", "tasks", "referrals"):
         reset_sequence(conn, table)
-    db.session.commit()
-    return totals
 
 
 def _day(rng, start: date, end: date) -> date:

@@ -14,16 +14,20 @@ import_cli = click.Group("import", help="Import legacy caseload files (CSV or XL
 
 def _run(kind: str, path: str, dry_run: bool, errors_path: str | None) -> None:
     from casework.extensions import db
-    from casework.imports.services import import_file
+    from casework.imports.services import ImportRefused, import_file, import_or_refuse
     from casework.progress import Progress
+    from casework.transactions import run_in_transaction
 
     data = Path(path).read_bytes()
     progress = Progress(f"Importing {kind}")
-    try:
-        result = import_file(kind, data, Path(path).name, dry_run=dry_run, progress=progress)
-    except Exception:
-        db.session.rollback()
-        raise
+    if dry_run:
+        result = import_file(kind, data, Path(path).name, dry_run=True, progress=progress)
+        db.session.rollback()  # a dry run reads only
+    else:
+        try:
+            result = run_in_transaction(lambda: import_or_refuse(kind, data, Path(path).name, progress=progress))
+        except ImportRefused as refused:
+            result = refused.result
     progress.finish() if progress.done else None
     for error in result.errors:
         click.echo(str(error))
@@ -38,15 +42,12 @@ def _run(kind: str, path: str, dry_run: bool, errors_path: str | None) -> None:
             writer.writerow(["row", "column", "error"])
             writer.writerows([e.row, e.column, e.message] for e in result.errors)
     if result.errors:
-        db.session.rollback()
         raise CommandError(f"{len(result.errors)} bad rows in {Path(path).name}; nothing was imported.")
     if dry_run:
         for warning in result.warnings:
             click.echo(f"Warning: {warning}")
-        db.session.rollback()
         click.echo(f"Dry run: {result.summary()} Nothing was written.")
         return
-    db.session.commit()
     click.echo(f"Imported {result.summary()}")
 
 
@@ -71,3 +72,19 @@ def import_persons(path, dry_run, errors_path):
 def import_grants(path, dry_run, errors_path):
     """Import a grants file (one row per grant, for cases imported before)."""
     _run("grants", path, dry_run, errors_path)
+
+
+@import_cli.command("run")
+@click.argument("upload_id", type=int)
+@click.option("--locale", default="en", help="The language of the problems recorded (en, sr_Latn, sr_Cyrl).")
+@with_appcontext
+def import_run(upload_id, locale):
+    """Run the import of a file confirmed on the import page (the page starts this itself)."""
+    from casework.imports.jobs import run
+
+    state = run(upload_id, locale)
+    if state == "absent":
+        raise CommandError(f"no confirmed import {upload_id} waiting to run")
+    if state != "done":
+        raise CommandError(f"import {upload_id} stopped; nothing was imported (see its page)")
+    click.echo(f"Import {upload_id} done.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.db import Base, UTCDateTime, utcnow
@@ -37,9 +37,22 @@ import_batch_programmes = Table(
 )
 
 
+class UploadState:
+    CHECKING = "checking"  # a large file, checked by a job of its own (the dry run)
+    PENDING = "pending"  # previewed, waiting for confirmation or cancellation
+    QUEUED = "queued"  # confirmed; its job is starting
+    RUNNING = "running"
+    DONE = "done"  # imported; batch_id names the batch
+    FAILED = "failed"  # nothing imported; outcome says why
+    ACTIVE = (CHECKING, QUEUED, RUNNING)
+
+
 class ImportUpload(Base):
-    """A file uploaded for an import, kept on disk under `token` only while its preview is open:
-    the confirmation reads kind, file name and checksum from here, never from the form."""
+    """A file uploaded for an import, kept on disk under `token` only while its preview is open or
+    its import runs: the confirmation reads kind, file name and checksum from here, never from the
+    form. A confirmed import runs as a job of its own (`casework import run`); its state and
+    outcome (a JSON summary, or the problems that stopped it) are kept here for the page that
+    follows it."""
     __tablename__ = "import_uploads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,3 +62,8 @@ class ImportUpload(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     checksum: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(10), default=UploadState.PENDING, server_default=UploadState.PENDING)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(Text)

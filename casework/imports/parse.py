@@ -167,6 +167,16 @@ def _raw_rows(data: bytes, file_name: str, limits: Limits):
     return _csv_rows(data, limits)
 
 
+def unpacked_size(data: bytes) -> int:
+    """What reading the file means, in bytes: a CSV's own size, an XLSX's parts unpacked."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            return sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        except (zipfile.BadZipFile, ValueError):
+            return len(data)
+    return len(data)
+
+
 def read_table(data: bytes, file_name: str = "", limits: Limits | None = None) -> Table:
     """The header now, the rows as they are iterated (FileError may come from either)."""
     limits = limits or Limits()

@@ -96,6 +96,15 @@ class ImportResult:
         return text + "."
 
 
+class ImportRefused(Exception):
+    """A file with bad rows (or refused as a whole) is not imported: raised so that whoever runs
+    the import rolls back; `result` holds every problem found."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{len(result.errors)} problems in {result.file_name}")
+        self.result = result
+
+
 class _Rows:
     """Collects row errors while converting one row's values."""
 
@@ -215,6 +224,14 @@ def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run: b
     record("import_completed", user=user, entity=batch, summary=result.summary(),
            changes={"checksum": result.checksum, "cases": result.cases, "persons": result.persons,
                     "grants": result.grants, "skipped": result.skipped})
+    return result
+
+
+def import_or_refuse(kind: str, data: bytes, file_name: str, **options) -> ImportResult:
+    """import_file that raises ImportRefused when any row is bad, for run_in_transaction."""
+    result = import_file(kind, data, file_name, **options)
+    if not result.ok:
+        raise ImportRefused(result)
     return result
 
 

@@ -16,6 +16,7 @@ from casework.cases.models import Case
 from casework.extensions import db
 from casework.imports.models import ImportBatch
 from tests.helpers import import_files as files
+from tests.helpers.import_jobs import confirm_and_wait, follow
 from tests.imports.test_import import PERSONS
 
 
@@ -47,7 +48,7 @@ def test_the_file_is_kept_owner_only_while_the_preview_is_open_and_deleted_on_co
     path = os.path.join(app.instance_path, "imports", token)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
-    done = client.post("/imports/confirm", data={"upload": token}, follow_redirects=True)
+    done = confirm_and_wait(client, token)
     assert "Imported: persons.csv" in done.get_data(as_text=True)
     assert _kept(app) == []
 
@@ -88,8 +89,9 @@ def test_an_upload_left_open_is_deleted_after_an_hour(app, client, auth, office,
 def test_the_confirmation_trusts_only_the_server_side_record(app, client, auth, office):
     auth.login("supervisor")
     token = _token(_upload(client, PERSONS, name="real-persons.csv").get_data(as_text=True))
-    client.post("/imports/confirm", data={"upload": token, "file_name": "harmless.csv", "kind": "grants",
-                                          "checksum": "0" * 64})
+    response = client.post("/imports/confirm", data={"upload": token, "file_name": "harmless.csv", "kind": "grants",
+                                                     "checksum": "0" * 64})
+    follow(client, response.headers["Location"])
     batch = db.session.scalar(select(ImportBatch))
     assert batch.file_name == "real-persons.csv" and batch.kind == "persons"
 
@@ -107,11 +109,9 @@ def test_another_users_upload_cannot_be_confirmed(app, client, auth, office):
 
 def test_earlier_imports_show_only_the_viewers_programmes(app, client, auth, office, factory):
     auth.login("admin")
-    client.post("/imports/confirm", data={"upload": _token(_upload(client, PERSONS, name="swiss.csv")
-                                                           .get_data(as_text=True))})
+    confirm_and_wait(client, _token(_upload(client, PERSONS, name="swiss.csv").get_data(as_text=True)))
     uk = files.persons_csv(2, programme="VARRP-UK").decode()
-    client.post("/imports/confirm", data={"upload": _token(_upload(client, uk, name="british.csv")
-                                                           .get_data(as_text=True))})
+    confirm_and_wait(client, _token(_upload(client, uk, name="british.csv").get_data(as_text=True)))
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 2
     page = client.get("/imports/").get_data(as_text=True)
     assert "swiss.csv" in page and "british.csv" in page  # administrators see every programme

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from casework.cases.models import Case
 from casework.extensions import db
 from casework.imports.models import ImportBatch
+from tests.helpers.import_jobs import confirm_and_wait
 from tests.imports.test_import import PERSONS
 
 
@@ -26,8 +27,8 @@ def test_supervisor_previews_then_confirms(client, auth, office):
     assert db.session.scalar(legacy) == 0  # the preview writes nothing
     import re
 
-    fields = dict(re.findall(r'name="(upload)" type="hidden" value="([^"]*)"', html))
-    done = client.post("/imports/confirm", data=fields, follow_redirects=True)
+    token = re.search(r'name="upload" type="hidden" value="([^"]*)"', html).group(1)
+    done = confirm_and_wait(client, token)
     assert "Imported: persons.csv: 8 rows; created 4 cases and 8 persons." in done.get_data(as_text=True)
     assert db.session.scalar(legacy) == 4
     batch = db.session.scalar(select(ImportBatch))

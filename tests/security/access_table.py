@@ -123,6 +123,7 @@ ACCESS = {
     ("imports.confirm", "POST"): SUPERVISION,
     ("imports.cancel", "POST"): SUPERVISION,
     ("imports.errors", "GET"): SUPERVISION,
+    ("imports.status", "GET"): SUPERVISION,
     ("reports.index", "GET"): REPORTS,
     ("reports.totals", "GET"): REPORTS,
     ("reports.export", "GET"): REPORTS,
