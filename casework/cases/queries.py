@@ -253,10 +253,11 @@ def status_counts(user, cap: int | None = None) -> dict[CaseStatus, int]:
 
 
 def get_case_or_404(case_id: int, user) -> Case:
-    """Load a case the user may see, with its members and their vulnerabilities in the same statement.
-    Another programme's case is a 404, not a 403: no leak."""
+    """Load a case the user may see, with its caseworker, members and their vulnerabilities in the
+    same statement. Another programme's case is a 404, not a 403: no leak."""
     return load_or_404(Case, case_id, may_see=lambda case: can_see_case(user, case),
-                       options=[joinedload(Case.persons).joinedload(Person.vulnerability_rows)])
+                       options=[joinedload(Case.caseworker),
+                                joinedload(Case.persons).joinedload(Person.vulnerability_rows)])
 
 
 def get_person_or_404(case: Case, person_id: int) -> Person:

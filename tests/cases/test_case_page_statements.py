@@ -55,7 +55,7 @@ def _more(case_id: int, caseworker_id: int, n: int, start: int) -> None:
 def test_the_case_page_runs_the_same_statements_with_a_full_plan_notes_tasks_and_a_large_family(
         office, client, auth):
     case = office.ch_case
-    case.caseworker_id = office.caseworker.id
+    case.caseworker_id = office.caseworker.id  # its caseworker is shown too
     provider = referral_services.create_provider({"name": "Centre", "provider_type": "public",
                                                   "services": "Counselling"}, actor=office.admin)
     plan = written(case, office.caseworker)
