@@ -302,28 +302,43 @@ def _common_names() -> tuple[str, str]:
     return (family[0] if family else "Petrović"), (f"{full[0]} {full[1]}" if full else "Petrović Marko")
 
 
-CASELOAD = 2000  # cases of the benchmark's caseworker, spread over the whole database
+CASELOAD = 2000  # cases per caseworker: the office has scale / CASELOAD of them
 
 
 def give_caseload(bench) -> int:
-    """Make the benchmark's caseworker responsible for about CASELOAD cases, every Nth one, and
-    assign them those cases' tasks; returns how many of their cases are open. Idempotent."""
-    from casework.auth.models import User
+    """Share the cases among scale / CASELOAD caseworkers, every Nth case to the same one (the
+    benchmark's caseworker among them), and give each case's tasks to its caseworker, as in an
+    office where every case has one; returns how many open cases the benchmark's caseworker has.
+    Idempotent."""
+    from sqlalchemy import case
+
+    from casework.auth.models import Role, User
+    from casework.auth.usernames import username_key
     from casework.cases.models import Case
     from casework.extensions import db
     from casework.tasks.models import Task
     from casework.tasks.queries import OPEN_CASE
 
-    user_id = db.session.scalar(select(User.id).where(User.username == "bench.caseworker"))
-    step = max(1, bench.scale // CASELOAD)
-    db.session.execute(Case.__table__.update().where(Case.caseworker_id.is_(None), Case.id % step == 0)
-                       .values(caseworker_id=user_id))
-    mine = select(Case.id).where(Case.caseworker_id == user_id).scalar_subquery()
-    db.session.execute(Task.__table__.update().where(Task.assignee_id.is_(None), Task.case_id.in_(mine))
-                       .values(assignee_id=user_id))
+    team = max(1, bench.scale // CASELOAD)
+    names = ["bench.caseworker"] + [f"bench.caseworker.{n:04d}" for n in range(1, team)]
+    have = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
+    for name in names:
+        if name not in have:  # colleagues who never log in here: no usable password
+            db.session.add(User(username=name, username_key=username_key(name), role=Role.CASEWORKER,
+                                password_hash="!", full_name=name))
+    db.session.flush()
+    ids = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
+    owner = case({n: ids[name] for n, name in enumerate(names)}, value=Case.id % team) if team > 1 else ids[names[0]]
+    given = db.session.execute(Case.__table__.update().where(Case.caseworker_id.is_(None))
+                               .values(caseworker_id=owner)).rowcount
+    their = select(Case.caseworker_id).where(Case.id == Task.case_id).scalar_subquery()
+    db.session.execute(Task.__table__.update().where(Task.assignee_id.is_(None)).values(assignee_id=their))
     db.session.commit()
+    if given:  # the planner's statistics were taken when no case had a caseworker
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
     open_cases = db.session.scalar(select(func.count()).select_from(Case)
-                                   .where(Case.caseworker_id == user_id, Case.status.in_(OPEN_CASE)))
+                                   .where(Case.caseworker_id == ids[names[0]], Case.status.in_(OPEN_CASE)))
     db.session.remove()
     return open_cases
 
