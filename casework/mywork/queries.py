@@ -22,8 +22,9 @@ def capped(n: int) -> str:
     return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
 
 
-def _count(stmt, cap: int = COUNT_CAP) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap).subquery()))
+def _count(stmt, cap: int | None = None) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap or COUNT_CAP)
+                                                              .subquery()))
 
 
 def cases_by_status(user) -> dict:
