@@ -30,6 +30,11 @@ class CaseStatus(str, enum.Enum):
     WITHDRAWN = "withdrawn"
 
 
+# Arrived and not yet closed; written as SQL too, for the partial index that holds these cases only.
+ACTIVE_STATUSES = (CaseStatus.ARRIVED, CaseStatus.REINTEGRATION, CaseStatus.MONITORING)
+ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
+
+
 class Sex(str, enum.Enum):
     F = "F"
     M = "M"
@@ -65,6 +70,11 @@ class Case(Base):
         Index("ix_cases_arrival_date_id", "arrival_date", "id", "programme_id"),
         Index("ix_cases_programme_municipality_arrival", "programme_id", "municipality", "arrival_date", "id"),
         Index("ix_cases_legacy_reference", "legacy_reference"),
+        # A caseworker's cases by status and arrival: My work's counts and lists.
+        Index("ix_cases_caseworker_status_arrival", "caseworker_id", "status", "arrival_date"),
+        # My work's active cases past their plan deadline, oldest first (see ACTIVE_SQL).
+        Index("ix_cases_active_arrival", "arrival_date", "id", sqlite_where=text(ACTIVE_SQL),
+              postgresql_where=text(ACTIVE_SQL)),
         CheckConstraint(
             "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
             " OR (status NOT IN ('referred', 'withdrawn') AND arrival_date IS NOT NULL)",
@@ -79,7 +89,7 @@ class Case(Base):
     sending_country: Mapped[str | None] = mapped_column(String(2))
     arrival_date: Mapped[date | None] = mapped_column(Date)
     municipality: Mapped[str | None] = mapped_column(String(100))
-    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, "case_status"), default=CaseStatus.REFERRED)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, bindparam, func, select, text, tuple_
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from casework.auth.permissions import (
     can_see_case,
@@ -253,9 +253,11 @@ def status_counts(user, cap: int | None = None) -> dict[CaseStatus, int]:
 
 
 def get_case_or_404(case_id: int, user) -> Case:
-    """Load a case the user may see. Another programme's case is a 404, not a 403: no leak."""
+    """Load a case the user may see, with its caseworker, members and their vulnerabilities in the
+    same statement. Another programme's case is a 404, not a 403: no leak."""
     return load_or_404(Case, case_id, may_see=lambda case: can_see_case(user, case),
-                       options=[selectinload(Case.persons).selectinload(Person.vulnerability_rows)])
+                       options=[joinedload(Case.caseworker),
+                                joinedload(Case.persons).joinedload(Person.vulnerability_rows)])
 
 
 def get_person_or_404(case: Case, person_id: int) -> Person:

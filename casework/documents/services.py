@@ -230,10 +230,10 @@ def purge_removed(now: datetime | None = None, after_days: int | None = None) ->
 
 def documents_of_case(case) -> list[Document]:
     """The case's documents, removed ones too (as records), without touching any content."""
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     return db.session.scalars(select(Document).where(Document.case_id == case.id)
-                              .options(selectinload(Document.uploaded_by), selectinload(Document.removed_by))
+                              .options(joinedload(Document.uploaded_by), joinedload(Document.removed_by))
                               .order_by(Document.uploaded_at.desc(), Document.id.desc())).all()
 
 

@@ -1,5 +1,6 @@
 """The statements behind My work. Each section is one statement for its count and one for its
-first rows, so the page runs the same number of statements whatever the caseload."""
+first rows, so the page runs the same number of statements whatever the caseload. Counts stop at
+COUNT_CAP (shown as "1000+"), so that a team's page reads a bounded number of rows too."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,16 +14,25 @@ from casework.extensions import db
 from casework.tasks import queries as tq
 
 SHOWN = 10
+COUNT_CAP = 1000
 
 
-def _count(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+def capped(n: int) -> str:
+    """A count as shown: "1000+" once it reaches the cap."""
+    return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
+
+
+def _count(stmt, cap: int | None = None) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap or COUNT_CAP)
+                                                              .subquery()))
 
 
 def cases_by_status(user) -> dict:
-    stmt = (select(Case.status, func.count()).where(tq.case_scope(user), Case.status.in_(tq.OPEN_CASE))
-            .group_by(Case.status))
-    return dict(db.session.execute(stmt).all())
+    """{status: open cases, up to the cap} in one statement."""
+    counts = [select(func.count()).select_from(select(Case.id).where(tq.case_scope(user), Case.status == status)
+                                               .limit(COUNT_CAP).subquery()).scalar_subquery()
+              for status in tq.OPEN_CASE]
+    return dict(zip(tq.OPEN_CASE, db.session.execute(select(*counts)).one(), strict=True))
 
 
 def cases_stmt(user, status):

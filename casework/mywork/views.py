@@ -43,7 +43,7 @@ def index():
     context = {
         "team": tq.sees_team(user),
         "cases_by_status": queries.cases_by_status(user),
-        "task_counts": tq.task_counts(user, day),
+        "task_counts": tq.task_counts(user, day, queries.COUNT_CAP),
         "overdue_tasks": _tasks("overdue", day),
         "soon_tasks": _tasks("soon", day),
         "plans_overdue": queries.section(queries.plan_overdue_stmt(user, day)),
@@ -62,7 +62,7 @@ def index():
         context["plans_awaiting"] = queries._count(plans_awaiting(user, limit=None))
     return render_template("mywork/index.html", today=day, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS,
                            view_labels=VIEW_LABELS, close_form=CloseTaskForm(formdata=None),
-                           section_titles=SECTION_TITLES, open_statuses=[s for s in tq.OPEN_CASE], **context)
+                           section_titles=SECTION_TITLES, capped=queries.capped, open_statuses=[s for s in tq.OPEN_CASE], **context)
 
 
 @bp.route("/cases/<status>")

@@ -90,11 +90,12 @@ def edit_note(note: CaseNote, kind, noted_on: date | None, text: str, is_sensiti
 
 def notes_of(case, include_sensitive: bool = True) -> list[CaseNote]:
     """A case's notes, latest first; the printed file and every list pass include_sensitive=False."""
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
-    stmt = (select(CaseNote).where(CaseNote.case_id == case.id)
-            .options(selectinload(CaseNote.author), selectinload(CaseNote.revisions))
+    stmt = (select(CaseNote).where(CaseNote.case_id == case.id)  # one statement, authors and earlier versions
+            .options(joinedload(CaseNote.author),
+                     joinedload(CaseNote.revisions).joinedload(CaseNoteRevision.written_by))
             .order_by(CaseNote.noted_on.desc(), CaseNote.id.desc()))
     if not include_sensitive:
         stmt = stmt.where(CaseNote.is_sensitive.is_(False))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt).unique())

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from casework.audit.services import diff, record
 from casework.auth.models import Role
@@ -35,8 +35,10 @@ ITEM_FIELDS = ("person_id", "dimension", "item_type", "goal", "baseline", "provi
 
 
 def plan_of(case) -> ReintegrationPlan | None:
-    return db.session.scalar(select(ReintegrationPlan).where(ReintegrationPlan.case_id == case.id)
-                             .options(selectinload(ReintegrationPlan.items).selectinload(PlanItem.person)))
+    """The case's plan (one per case) with its items, in one statement."""
+    stmt = (select(ReintegrationPlan).where(ReintegrationPlan.case_id == case.id)
+            .options(joinedload(ReintegrationPlan.items).selectinload(PlanItem.person)))
+    return db.session.scalars(stmt).unique().one_or_none()
 
 
 def _check_version(plan: ReintegrationPlan, expected_version: int | None) -> None:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, select, text, true
 
 from casework.auth.models import Role
-from casework.cases.models import Case, CaseStatus
+from casework.cases.models import ACTIVE_SQL, ACTIVE_STATUSES, Case, CaseStatus
 from casework.tasks.models import Task, TaskStatus
 from casework.tasks.services import SOON_DAYS
 
-ACTIVE = (CaseStatus.ARRIVED, CaseStatus.REINTEGRATION, CaseStatus.MONITORING)
+ACTIVE = ACTIVE_STATUSES
 OPEN_CASE = (CaseStatus.REFERRED, CaseStatus.ARRIVED, CaseStatus.REINTEGRATION, CaseStatus.MONITORING)
 
 
@@ -54,15 +54,16 @@ def tasks_stmt(user, view: str, day: date):
     return stmt.order_by(*order)
 
 
-def task_counts(user, day: date) -> dict:
-    """{"overdue": n, "soon": n} in one statement."""
+def task_counts(user, day: date, cap: int) -> dict:
+    """{"overdue": n, "soon": n}, each counted up to `cap`, in one statement."""
     from casework.extensions import db
 
-    soon_end = day + timedelta(days=SOON_DAYS)
-    stmt = (select(func.count().filter(Task.due_on < day), func.count().filter(Task.due_on.between(day, soon_end)))
-           .select_from(Task).join(Case, Case.id == Task.case_id)
-           .where(task_scope(user), Task.status == TaskStatus.OPEN))
-    overdue, soon = db.session.execute(stmt).one()
+    def counted(view):
+        rows = (select(Task.id).join(Case, Case.id == Task.case_id)
+                .where(task_scope(user), task_condition(view, day)).limit(cap).subquery())
+        return select(func.count()).select_from(rows).scalar_subquery()
+
+    overdue, soon = db.session.execute(select(counted("overdue"), counted("soon"))).one()
     return {"overdue": overdue, "soon": soon}
 
 
@@ -72,9 +73,13 @@ def plan_overdue_condition(programmes, day: date):
 
     approved = (select(ReintegrationPlan.id).where(ReintegrationPlan.case_id == Case.id,
                                                    ReintegrationPlan.approved_number.is_not(None)).exists())
-    deadlines = [and_(Case.programme_id == p.id, Case.arrival_date < day - timedelta(days=p.plan_due_days))
-                 for p in programmes]
-    return and_(Case.status.in_(ACTIVE), or_(*deadlines) if deadlines else false(), ~approved)
+    if not programmes:
+        return false()
+    # Each programme's deadline as one CASE expression rather than an OR of ranges, so that the
+    # planner reads the user's cases (by caseworker or status) instead of every case before a deadline.
+    deadline = case({p.id: day - timedelta(days=p.plan_due_days) for p in programmes}, value=Case.programme_id)
+    # The statuses as literal SQL, which the partial index ix_cases_active_arrival answers.
+    return and_(text("cases." + ACTIVE_SQL), Case.arrival_date < deadline, ~approved)
 
 
 def sent_back_condition(user):

@@ -72,7 +72,7 @@ def close_task(task: Task, status, actor=None, expected_version: int | None = No
 
 
 def open_tasks_of(case) -> list[Task]:
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     return list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN)
-                                   .options(selectinload(Task.assignee)).order_by(Task.due_on, Task.id)))
+                                   .options(joinedload(Task.assignee)).order_by(Task.due_on, Task.id)))

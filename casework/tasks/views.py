@@ -26,11 +26,16 @@ LABELS = {"task_status_labels": STATUS_LABELS, "origin_labels": ORIGIN_LABELS, "
 
 
 def _assignees(case):
+    """The active caseworkers and supervisors who may edit the case: those working on its programme
+    (one statement; `can_edit_case` for these roles)."""
     from sqlalchemy import select
 
-    users = db.session.scalars(select(User).where(User.role.in_([Role.CASEWORKER, Role.SUPERVISOR]), User.is_active)
-                               .options(selectinload(User.programmes)).order_by(User.username)).all()
-    return [(u.id, u.full_name or u.username) for u in users if can_edit_case(u, case)]
+    from casework.programmes.models import Programme
+
+    users = db.session.scalars(select(User).where(User.role.in_([Role.CASEWORKER, Role.SUPERVISOR]), User.is_active,
+                                                  User.programmes.any(Programme.id == case.programme_id))
+                               .order_by(User.username)).all()
+    return [(u.id, u.full_name or u.username) for u in users]
 
 
 def _task_form(case, formdata=None) -> TaskForm:

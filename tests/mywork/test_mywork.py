@@ -100,3 +100,14 @@ def test_my_work_runs_the_same_number_of_statements_whatever_the_caseload(office
     small_team = _statements(client, "/my-work/")
     _caseload(office, factory, 3)
     assert _statements(client, "/my-work/") == small_team
+
+
+def test_a_count_stops_at_the_cap_and_says_so(office, factory, client, auth, monkeypatch):
+    from casework.mywork import queries
+
+    _caseload(office, factory, 2)
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    auth.login("caseworker")
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert '<strong>3+</strong> overdue tasks' in page  # four overdue, counted up to three
+    assert '<a href="/my-work/sent-back"><strong>2</strong>' in page  # under the cap: the number itself

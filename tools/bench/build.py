@@ -63,6 +63,7 @@ def ensure_database(url: str, scale: int, seed: int, instance_path: Path, say=pr
     app = create_app(config)
     with app.app_context():
         if _ready(app, scale):
+            db.session.remove()  # no open transaction may hold a lock that a migration waits for
             upgrade()  # a cached database follows the schema's newer migrations
             db.engine.dispose()
             return app

@@ -117,6 +117,10 @@ def queries_per_page(bench) -> dict:
     out["queries_case_page_family_1_vs_8"] = [bench.queries(f"/cases/{single}"),
                                               bench.queries(f"/cases/{eight}") if eight else None]
     out["queries_grant_list"] = bench.queries(grant_list_urls(bench)["late"])
+    give_caseload(bench)
+    out["queries_case_page_full"] = bench.queries(f"/cases/{full_case()}")
+    out["queries_my_work_caseworker"] = bench.queries("/my-work/", "caseworker")
+    out["queries_my_work_supervisor"] = bench.queries("/my-work/")
     report = _report_url(bench)
     out["queries_report_page"] = bench.queries(report) if report else "n/a: reports not present"
     # The lists and the report; the case page (which gathers every domain's section) is counted apart.
@@ -298,6 +302,73 @@ def _common_names() -> tuple[str, str]:
     return (family[0] if family else "Petrović"), (f"{full[0]} {full[1]}" if full else "Petrović Marko")
 
 
+CASELOAD = 2000  # cases per caseworker: the office has scale / CASELOAD of them
+
+
+def give_caseload(bench) -> int:
+    """Share the cases among scale / CASELOAD caseworkers, every Nth case to the same one (the
+    benchmark's caseworker among them), and give each case's tasks to its caseworker, as in an
+    office where every case has one; returns how many open cases the benchmark's caseworker has.
+    Idempotent."""
+    from sqlalchemy import case
+
+    from casework.auth.models import Role, User
+    from casework.auth.usernames import username_key
+    from casework.cases.models import Case
+    from casework.extensions import db
+    from casework.tasks.models import Task
+    from casework.tasks.queries import OPEN_CASE
+
+    team = max(1, bench.scale // CASELOAD)
+    names = ["bench.caseworker"] + [f"bench.caseworker.{n:04d}" for n in range(1, team)]
+    have = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
+    for name in names:
+        if name not in have:  # colleagues who never log in here: no usable password
+            db.session.add(User(username=name, username_key=username_key(name), role=Role.CASEWORKER,
+                                password_hash="!", full_name=name))
+    db.session.flush()
+    ids = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
+    owner = case({n: ids[name] for n, name in enumerate(names)}, value=Case.id % team) if team > 1 else ids[names[0]]
+    given = db.session.execute(Case.__table__.update().where(Case.caseworker_id.is_(None))
+                               .values(caseworker_id=owner)).rowcount
+    their = select(Case.caseworker_id).where(Case.id == Task.case_id).scalar_subquery()
+    db.session.execute(Task.__table__.update().where(Task.assignee_id.is_(None)).values(assignee_id=their))
+    db.session.commit()
+    if given:  # the planner's statistics were taken when no case had a caseworker
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    open_cases = db.session.scalar(select(func.count()).select_from(Case)
+                                   .where(Case.caseworker_id == ids[names[0]], Case.status.in_(OPEN_CASE)))
+    db.session.remove()
+    return open_cases
+
+
+def full_case() -> int | None:
+    """A case with a whole plan (three items, one referred), notes, open tasks and a grant; else any
+    case with a plan."""
+    from casework.cases.models import Case
+    from casework.extensions import db
+    from casework.grants.models import Grant
+    from casework.notes.models import CaseNote
+    from casework.plans.models import PlanItem, ReintegrationPlan
+    from casework.referrals.models import Referral
+    from casework.tasks.models import Task, TaskStatus
+
+    items = (select(func.count()).select_from(PlanItem).where(PlanItem.plan_id == ReintegrationPlan.id)
+             .scalar_subquery())
+    notes = select(func.count()).select_from(CaseNote).where(CaseNote.case_id == Case.id).scalar_subquery()
+    stmt = (select(Case.id).join(ReintegrationPlan, ReintegrationPlan.case_id == Case.id)
+            .where(items == 3, notes == 2,
+                   select(Task.id).where(Task.case_id == Case.id, Task.status == TaskStatus.OPEN).exists(),
+                   select(Referral.id).where(Referral.case_id == Case.id).exists(),
+                   select(Grant.id).where(Grant.case_id == Case.id).exists())
+            .order_by(Case.id).limit(1))
+    found = db.session.scalar(stmt) or db.session.scalar(select(ReintegrationPlan.case_id)
+                                                         .order_by(ReintegrationPlan.case_id).limit(1))
+    db.session.remove()
+    return found
+
+
 def ratio_pages(bench) -> dict[str, str]:
     from urllib.parse import quote_plus
 
@@ -309,7 +380,14 @@ def ratio_pages(bench) -> dict[str, str]:
         "grant_list": "/grants/",
         "case_list": "/cases/",
         "dashboard": "/dashboard",
+        "my_work_caseworker": "/my-work/",
+        "my_work_supervisor": "/my-work/",
+        "case_page": f"/cases/{full_case()}",
     }
+
+
+# Who asks for each page (the supervisor unless named here).
+RATIO_USERS = {"my_work_caseworker": "caseworker"}
 
 
 def _waiting_grants(bench) -> int:
@@ -329,17 +407,19 @@ def page_ratios(bench) -> dict:
 
     Within a round every page's requests alternate with the trivial page's, so both see the
     same machine; the round's trivial p95 is over all of its trivial requests."""
+    caseload = give_caseload(bench)
     pages = ratio_pages(bench)
     runs = bench.options.runs
-    for url in [TRIVIAL_URL, *pages.values()]:
-        bench.get(url)  # warm once
+    bench.get(TRIVIAL_URL)
+    for name, url in pages.items():
+        bench.get(url, RATIO_USERS.get(name, "supervisor"))  # warm once
     rounds = []
     for _ in range(RATIO_ROUNDS):
         trivial, timings = [], {name: [] for name in pages}
         for name, url in pages.items():
             for _ in range(runs):
                 trivial += bench.timed(TRIVIAL_URL, 1, warm=False)
-                timings[name] += bench.timed(url, 1, warm=False)
+                timings[name] += bench.timed(url, 1, warm=False, user=RATIO_USERS.get(name, "supervisor"))
         trivial_p95 = p95(trivial)
         rounds.append({"trivial_p95_ms": round(trivial_p95, 2),
                        **{name: {"p95_ms": round(p95(samples), 2), "ratio": round(p95(samples) / trivial_p95, 2)}
@@ -349,5 +429,5 @@ def page_ratios(bench) -> dict:
                      "p95_ms_runs": [r[name]["p95_ms"] for r in rounds]} for name in pages}
     return {"ratio_trivial_url": TRIVIAL_URL, "ratio_trivial_p95_ms_runs": [r["trivial_p95_ms"] for r in rounds],
             "ratio_pages": pages, "ratios_vs_trivial": ratios,
-            "ratio_decision_queue_waiting": _waiting_grants(bench),
+            "ratio_decision_queue_waiting": _waiting_grants(bench), "ratio_caseworker_open_cases": caseload,
             "ratios_worst_median": max(r["median"] for r in ratios.values())}

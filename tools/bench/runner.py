@@ -39,13 +39,16 @@ class Bench:
         from casework.extensions import db
 
         event.listen(db.engine, "before_cursor_execute", self._count)
-        self.client = app.test_client()
-        self._login()
+        # One logged-in client per user whose pages are measured: the supervisor (every programme)
+        # and a caseworker with a heavy caseload.
+        self.clients = {"supervisor": self._login("bench.supervisor", "SUPERVISOR"),
+                        "caseworker": self._login("bench.caseworker", "CASEWORKER")}
+        self.client = self.clients["supervisor"]
 
     def _count(self, *args, **kwargs):
         self.statements += 1
 
-    def _login(self):
+    def _login(self, username: str, role: str):
         from sqlalchemy import select
 
         from casework.auth.models import Role, User
@@ -53,19 +56,25 @@ class Bench:
         from casework.extensions import db
         from casework.programmes.models import Programme
 
-        user = db.session.scalar(select(User).where(User.username == "bench.supervisor"))
+        user = db.session.scalar(select(User).where(User.username == username))
         programmes = db.session.scalars(select(Programme)).all()
         if user is None:
-            user = create_user("bench.supervisor", Role.SUPERVISOR, BENCH_PASSWORD, full_name="Bench Supervisor",
+            user = create_user(username, Role[role], BENCH_PASSWORD, full_name=username.replace(".", " ").title(),
                                programmes=programmes)
         else:
             set_password(user, BENCH_PASSWORD)
             user.programmes = programmes
         db.session.commit()
-        response = self.client.post("/login", data={"username": "bench.supervisor", "password": BENCH_PASSWORD})
-        assert response.status_code in (302, 303), "benchmark login failed"
+        client = self.app.test_client()
+        from flask import g
 
-    def get(self, url: str):
+        for key in list(g):  # the app context outlives requests: no earlier login may carry over
+            g.pop(key)
+        response = client.post("/login", data={"username": username, "password": BENCH_PASSWORD})
+        assert response.status_code in (302, 303), "benchmark login failed"
+        return client
+
+    def get(self, url: str, user: str = "supervisor"):
         # Each request as in production: an empty `g` (so the user is loaded) and a new session.
         from flask import g
 
@@ -74,26 +83,26 @@ class Bench:
         for key in list(g):
             g.pop(key)
         db.session.remove()
-        response = self.client.get(url)
+        response = self.clients[user].get(url)
         if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
+            raise RuntimeError(f"GET {url} as {user} answered {response.status_code} {response.headers.get('Location', '')}")
         response.get_data()
         return response
 
-    def timed(self, url: str, runs: int, warm: bool = True) -> list[float]:
+    def timed(self, url: str, runs: int, warm: bool = True, user: str = "supervisor") -> list[float]:
         if warm:
-            self.get(url)  # warm caches once
+            self.get(url, user)  # warm caches once
         samples = []
         for _ in range(runs):
             started = time.perf_counter()
-            self.get(url)
+            self.get(url, user)
             samples.append((time.perf_counter() - started) * 1000)
         return samples
 
-    def queries(self, url: str) -> int:
-        self.get(url)
+    def queries(self, url: str, user: str = "supervisor") -> int:
+        self.get(url, user)
         before = self.statements
-        self.get(url)
+        self.get(url, user)
         return self.statements - before
 
     @contextmanager
