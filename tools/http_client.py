@@ -16,6 +16,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# How long a starting gunicorn may take to answer: its workers import the whole application, which
+# takes long on a loaded machine.
+STARTUP_WAIT = 180
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 
 
@@ -53,16 +56,16 @@ class Server:
                  "--bind", f"127.0.0.1:{self.port}", "--pid", str(self.workdir / "gunicorn.pid"),
                  "--no-control-socket", "--access-logfile", "-", "--timeout", "120", "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_WAIT
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.base + "/login", timeout=2).read()
+                urllib.request.urlopen(self.base + "/login", timeout=5).read()
                 return
             except OSError:
                 if self.process.poll() is not None:
                     raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:]) from None
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        raise RuntimeError(f"gunicorn did not answer within {STARTUP_WAIT} s")
 
     def stop(self, sig=signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:
