@@ -22,6 +22,22 @@ STARTUP_WAIT = 180
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 
 
+def wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Wait until a starting server answers `url`; raise with the end of its log when it stops or
+    has not answered within STARTUP_WAIT seconds."""
+    deadline = time.monotonic() + STARTUP_WAIT
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("the server stopped: " + log.read_text(errors="replace")[-2000:]) from None
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer within {STARTUP_WAIT} s: "
+                       + log.read_text(errors="replace")[-2000:])
+
+
 def csrf_token(html: str) -> str | None:
     """The CSRF token of the first form on a page, whatever the order of its attributes."""
     found = CSRF.search(html)
@@ -56,16 +72,7 @@ class Server:
                  "--bind", f"127.0.0.1:{self.port}", "--pid", str(self.workdir / "gunicorn.pid"),
                  "--no-control-socket", "--access-logfile", "-", "--timeout", "120", "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + STARTUP_WAIT
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/login", timeout=5).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:]) from None
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {STARTUP_WAIT} s")
+        wait_until_answering(self.base + "/login", self.process, self.log)
 
     def stop(self, sig=signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:

@@ -5,23 +5,17 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
+from tools.http_client import free_port, wait_until_answering
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Gunicorn:
@@ -29,7 +23,7 @@ class Gunicorn:
     `workers` workers on a free port; its whole output goes to `log`."""
 
     def __init__(self, database_url: str, workdir: Path, workers: int = 2):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = Path(workdir) / "gunicorn.log"
         self.env = {**os.environ, "CASEWORK_DATABASE_URL": database_url,
@@ -43,16 +37,8 @@ class Gunicorn:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                             start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/login", timeout=5).read()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn stopped: " + self.log.read_text(errors="replace")[-2000:]) from None
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        wait_until_answering(self.base + "/login", self.process, self.log)
+        return self
 
     def __exit__(self, *exc):
         if self.process.poll() is None:

@@ -5,11 +5,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from tools.http_client import free_port
+from tools.http_client import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,15 +23,7 @@ def test_casework_run_logs_paths_without_query_strings(tmp_path):
         server = subprocess.Popen([casework, "run", "--port", str(port)], env=env, stdout=out, stderr=out,
                                   start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/login?q=Petrovi%C4%87+Jelena&born=1974",
-                                       timeout=5).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, log.read_text()
-                time.sleep(0.2)
+        wait_until_answering(f"http://127.0.0.1:{port}/login?q=Petrovi%C4%87+Jelena&born=1974", server, log)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
