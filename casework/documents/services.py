@@ -237,6 +237,25 @@ def documents_of_case(case) -> list[Document]:
                               .order_by(Document.uploaded_at.desc(), Document.id.desc())).all()
 
 
+def documents_of_owner(owner) -> list[Document]:
+    """The documents attached to one owner, removed ones too (as records), without any content."""
+    from sqlalchemy.orm import selectinload
+
+    return db.session.scalars(select(Document).where(Document.owner_type == kind_of(owner).name,
+                                                     Document.owner_id == owner.id)
+                              .options(selectinload(Document.uploaded_by), selectinload(Document.removed_by))
+                              .order_by(Document.uploaded_at.desc(), Document.id.desc())).all()
+
+
+def page_of(document: Document) -> str | None:
+    """The page of what the document is attached to, when that kind has one of its own."""
+    kind = OWNERS.get(document.owner_type)
+    if kind is None or kind.page is None:
+        return None
+    owner = db.session.get(kind.model, document.owner_id)
+    return kind.page_of(owner) if owner is not None else None
+
+
 def documents_of_grant(grant) -> list[Document]:
     """The live documents on a grant, its decisions and its payments (records only)."""
     from sqlalchemy import or_

@@ -24,9 +24,10 @@ from casework.cases.queries import get_case_or_404
 from casework.documents import labels, services
 from casework.documents.forms import DocumentForm, RemoveDocumentForm, upload_from
 from casework.documents.models import Document
-from casework.documents.owners import OWNERS, register_core_owners
+from casework.documents.owners import OWNERS, kind_of, register_core_owners
 from casework.documents.storage import attachment_disposition, make_storage
 from casework.errors import DomainError
+from casework.extensions import db
 from casework.forms import save, save_and_flash
 from casework.loading import allowed_or_403, load_or_404
 from casework.transactions import run_in_transaction
@@ -54,6 +55,17 @@ def _choices(case):
             for kind in OWNERS.values() for owner in kind.owners_in(case)]
 
 
+def _back_url(case, attach_to: str | None) -> str:
+    """Where the upload page returns: the page of the chosen owner if it has one, else the case page."""
+    kind_name, _sep, raw_id = (attach_to or "").partition(":")
+    kind = OWNERS.get(kind_name)
+    if kind is not None and kind.page is not None and raw_id.isdigit():
+        owner = db.session.get(kind.model, int(raw_id))
+        if owner is not None and kind.case_of(owner).id == case.id:
+            return kind.page_of(owner)
+    return url_for("cases.detail", case_id=case.id, _anchor="documents")
+
+
 @bp.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
 @roles_required(*CASE_ROLES)
 def new(case_id: int):
@@ -67,9 +79,9 @@ def new(case_id: int):
             title=form.title.data, actor=current_user))
         if error is None:
             flash(_("Document “%(title)s” attached.", title=document.title), "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor="documents"))
+            return redirect(_back_url(case, form.attach_to.data))
     status = 422 if request.method == "POST" else 200
-    return render_template("documents/new.html", form=form, case=case,
+    return render_template("documents/new.html", form=form, case=case, back_url=_back_url(case, form.attach_to.data),
                            limit_mb=services.megabytes(int(services.setting("CASEWORK_DOCUMENT_MAX_BYTES")))), status
 
 
@@ -113,17 +125,30 @@ def remove(document_id: int):
     else:
         save_and_flash(lambda: services.remove_document(document, form.reason.data, actor=current_user),
                        _("Document removed; its record stays on the case."))
-    return redirect(url_for("cases.detail", case_id=document.case_id, _anchor="documents"))
+    return redirect(services.page_of(document) or url_for("cases.detail", case_id=document.case_id,
+                                                          _anchor="documents"))
+
+
+def _section(case, documents, *, new_url: str, show_owner: bool, requirements=None) -> Markup:
+    kinds = {kind.name: kind for kind in OWNERS.values()}
+    return Markup(render_template(
+        "documents/_section.html", case=case, documents=documents, kinds=kinds, show_owner=show_owner,
+        new_url=new_url, can_edit=can_edit_case(current_user, case), remove_form=RemoveDocumentForm(formdata=None),
+        type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS, requirements=requirements or {}))
 
 
 def case_section(case) -> Markup:
-    documents = services.documents_of_case(case)
-    kinds = {kind.name: kind for kind in OWNERS.values()}
-    return Markup(render_template(
-        "documents/_case_section.html", case=case, documents=documents, kinds=kinds,
-        can_edit=can_edit_case(current_user, case), remove_form=RemoveDocumentForm(formdata=None),
-        type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS,
-        requirements=services.requirements_of(case.programme)))
+    """Every document of the case, whatever it is attached to, and what the programme requires."""
+    return _section(case, services.documents_of_case(case), new_url=url_for("documents.new", case_id=case.id),
+                    show_owner=True, requirements=services.requirements_of(case.programme))
+
+
+def owner_section(owner) -> Markup:
+    """The documents attached to one owner, for its own page (a plan's, for one)."""
+    kind = kind_of(owner)
+    case = kind.case_of(owner)
+    return _section(case, services.documents_of_owner(owner), show_owner=False,
+                    new_url=url_for("documents.new", case_id=case.id, attach_to=f"{kind.name}:{owner.id}"))
 
 
 class InMemoryUploads(Request):

@@ -10,6 +10,8 @@ from markupsafe import Markup
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.documents.owners import register_owner
+from casework.documents.views import owner_section
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
@@ -24,7 +26,15 @@ from casework.plans.forms import (
     type_choices,
 )
 from casework.plans.labels import DIMENSION_LABELS, ITEM_STATUS_LABELS, PROVIDER_LABELS, TYPE_LABELS
-from casework.plans.models import Dimension, ItemStatus, ItemType, PlanItem, PlanStatus, ProviderKind
+from casework.plans.models import (
+    Dimension,
+    ItemStatus,
+    ItemType,
+    PlanItem,
+    PlanStatus,
+    ProviderKind,
+    ReintegrationPlan,
+)
 
 bp = Blueprint("plans", __name__)
 LABELS = {"dimension_labels": DIMENSION_LABELS, "type_labels": TYPE_LABELS, "provider_labels": PROVIDER_LABELS,
@@ -83,7 +93,8 @@ def _page(case, item_form=None, decision_form=None, status: int = 200):
         can_approve=services.can_approve(current_user, plan),
         refusal=services.approval_refusal(current_user, plan) if plan and plan.status == PlanStatus.SUBMITTED
         else None, grants_by_item=services.grants_by_item(plan) if plan else {},
-        due_on=services.plan_due_on(case), item_sections=_item_sections, **LABELS), status
+        due_on=services.plan_due_on(case), item_sections=_item_sections,
+        documents_section=owner_section(plan) if plan else None, **LABELS), status
 
 
 def _item_sections(item) -> list:
@@ -235,8 +246,6 @@ def version(case_id: int, number: int):
 def awaiting():
     from sqlalchemy.orm import selectinload
 
-    from casework.plans.models import ReintegrationPlan
-
     stmt = services.plans_awaiting(current_user, limit=200).options(selectinload(ReintegrationPlan.case))
     plans = db.session.scalars(stmt).all()
     return render_template("plans/awaiting.html", plans=plans, **LABELS)
@@ -248,8 +257,15 @@ def case_section(case) -> Markup:
                                   due_on=services.plan_due_on(case), **LABELS))
 
 
+PLAN_LABEL = _l("Reintegration plan")
+
+
 def init_app(app):
     app.register_blueprint(bp)
+    # Documents on a plan (the signed agreement, for one) follow the permissions of its case.
+    register_owner("plan", ReintegrationPlan, lambda plan: plan.case, PLAN_LABEL,
+                   describe=lambda plan: str(PLAN_LABEL),
+                   page=lambda plan: url_for("plans.detail", case_id=plan.case_id, _anchor="documents"))
     app.extensions.setdefault("plan_item_sections", [])
     app.extensions["case_page_sections"].insert(0, case_section)
     app.extensions["nav"].append(("plans.awaiting", _l("Plans to approve"), (Role.SUPERVISOR,)))
