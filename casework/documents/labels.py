@@ -16,7 +16,14 @@ STEP_LABELS = {  # by value: the pages look them up with requirements_of()'s key
     RequirementStep.DONOR_DECISION.value: _l("with every donor decision"),
     RequirementStep.PAYMENT_IN_KIND.value: _l("with every payment in kind"),
 }
+STEP_NAMES = {  # the steps as the requirements screen names them
+    RequirementStep.GRANT_SUBMIT: _l("Submitting a grant"),
+    RequirementStep.DONOR_DECISION: _l("A donor's decision on a grant"),
+    RequirementStep.PAYMENT_IN_KIND: _l("A payment in kind"),
+}
 ATTACH_TO = _l("Attached to")
+STEP = _l("Step")
+REQUIRED_TYPE = _l("Document required")
 DOCUMENT_TYPE = _l("Type")
 TITLE = _l("Title")
 FILE = _l("File (PDF, JPEG or PNG)")

@@ -19,17 +19,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
 from casework.documents import labels, services
-from casework.documents.forms import DocumentForm, RemoveDocumentForm, upload_from
-from casework.documents.models import Document
+from casework.documents.forms import (
+    DocumentForm,
+    RemoveDocumentForm,
+    RemoveRequirementForm,
+    RequirementForm,
+    upload_from,
+)
+from casework.documents.models import Document, DocumentType, RequirementStep
 from casework.documents.owners import OWNERS, kind_of, register_core_owners
 from casework.documents.storage import attachment_disposition, make_storage
 from casework.errors import DomainError
 from casework.extensions import db
 from casework.forms import save, save_and_flash
 from casework.loading import allowed_or_403, load_or_404
+from casework.programmes.models import Programme
 from casework.transactions import run_in_transaction
 
 bp = Blueprint("documents", __name__)
@@ -151,6 +159,71 @@ def owner_section(owner) -> Markup:
                     new_url=url_for("documents.new", case_id=case.id, attach_to=f"{kind.name}:{owner.id}"))
 
 
+# --- what programmes require: administrators set it here, `casework documents require` from the shell --
+
+def _requirements_page(programme, form=None, status: int = 200):
+    current = services.requirements_of(programme)
+    rows = [(step, label, current.get(step.value)) for step, label in labels.STEP_NAMES.items()]
+    return render_template("documents/requirements.html", programme=programme, rows=rows,
+                           form=form or RequirementForm(formdata=None), remove_form=RemoveRequirementForm(formdata=None),
+                           type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS), status
+
+
+@bp.route("/admin/programmes/<int:programme_id>/documents", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def requirements(programme_id: int):
+    programme = load_or_404(Programme, programme_id)
+    if request.method == "GET":
+        return _requirements_page(programme)
+    form = RequirementForm()
+    if not form.validate_on_submit():
+        return _requirements_page(programme, form, 422)
+    changed, error = save(form, lambda: services.set_requirement(programme, form.step.data, form.document_type.data,
+                                                                 actor=current_user))
+    if error is not None:
+        return _requirements_page(programme, form, 422)
+    step, doc_type = RequirementStep(form.step.data), DocumentType(form.document_type.data)
+    if changed:
+        flash(_("%(programme)s now requires a document of type “%(type)s” %(step)s.", programme=programme.code,
+                type=labels.TYPE_LABELS[doc_type], step=labels.STEP_LABELS[step.value]), "success")
+    else:
+        flash(_("%(programme)s already required this; nothing changed.", programme=programme.code), "info")
+    return redirect(url_for("documents.requirements", programme_id=programme.id))
+
+
+@bp.route("/admin/programmes/<int:programme_id>/documents/remove", methods=["POST"])
+@roles_required(Role.ADMIN)
+def remove_requirement(programme_id: int):
+    programme = load_or_404(Programme, programme_id)
+    form = RemoveRequirementForm()
+    if not form.validate_on_submit():
+        return _refuse_removal(programme, form)
+    changed, error = save(form, lambda: services.set_requirement(programme, form.step.data, None, actor=current_user))
+    if error is not None:
+        return _refuse_removal(programme, form)
+    step = RequirementStep(form.step.data)
+    if changed:
+        flash(_("%(programme)s no longer requires a document %(step)s.", programme=programme.code,
+                step=labels.STEP_LABELS[step.value]), "success")
+    else:
+        flash(_("%(programme)s required no document %(step)s; nothing changed.", programme=programme.code,
+                step=labels.STEP_LABELS[step.value]), "info")
+    return redirect(url_for("documents.requirements", programme_id=programme.id))
+
+
+def _refuse_removal(programme, form):
+    for message in [m for errors in form.errors.values() for m in errors] + list(form.form_errors):
+        flash(message, "error")
+    return redirect(url_for("documents.requirements", programme_id=programme.id))
+
+
+def programme_section(programme) -> Markup:
+    """On the programme's administration page: the documents it requires, and where to change them."""
+    current = services.requirements_of(programme)
+    return Markup(render_template("documents/_programme_section.html", programme=programme, requirements=current,
+                                  type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS))
+
+
 class InMemoryUploads(Request):
     """Uploaded files stay in the request's memory (bounded by MAX_CONTENT_LENGTH) instead of
     Werkzeug's temporary file above 500 KB: they hold personal data, which never goes to /tmp."""
@@ -167,6 +240,7 @@ def init_app(app):
     app.extensions["document_storage"] = make_storage(app)
     app.register_blueprint(bp)
     app.extensions["case_page_sections"].append(case_section)
+    app.extensions["programme_page_sections"].append(programme_section)
     app.extensions["cli_groups"].append(cli.documents_cli)
     app.jinja_env.globals.setdefault("document_type_labels", labels.TYPE_LABELS)
     app.jinja_env.filters["kilobytes"] = services.kilobytes
