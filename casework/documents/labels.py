@@ -30,3 +30,14 @@ FILE = _l("File (PDF, JPEG or PNG)")
 REMOVAL_REASON = _l("Reason for removing")
 DONOR_LETTER_FILE = _l("The donor's letter (PDF, JPEG or PNG)")
 RECEIPT_FILE = _l("Receipt or handover certificate (PDF, JPEG or PNG)")
+
+# How the audit trail's changes of documents read (casework.audit.labels.change_lines).
+FIELD_LABELS = {
+    **{step.value: label for step, label in STEP_NAMES.items()},  # a requirement's change: [before, after]
+    "attached_to": ATTACH_TO,
+    "file_name": _l("File name"),
+    "size": _l("Size in bytes"),
+    "sha256": _l("SHA-256 checksum"),
+    "storage": _l("Storage"),
+}
+CODED_FIELDS = {step.value: (DocumentType, TYPE_LABELS) for step in RequirementStep}
