@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
 
 
 # Each domain module has init_app(app): it registers its blueprint and whatever it adds to
-# shared pages (navigation, case page sections, dashboard widgets, CLI groups, demo data).
+# shared pages (navigation, case and programme page sections, dashboard widgets, CLI groups, demo data).
 DOMAINS = [
     "casework.auth.views",
     "casework.dashboard",
@@ -82,7 +82,8 @@ DOMAINS = [
 def register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
-    for key in ("nav", "case_page_sections", "dashboard_widgets", "cli_groups", "demo_hooks"):
+    for key in ("nav", "case_page_sections", "programme_page_sections", "dashboard_widgets", "cli_groups",
+                "demo_hooks"):
         app.extensions.setdefault(key, [])
     for name in DOMAINS:
         import_module(name).init_app(app)

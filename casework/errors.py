@@ -55,3 +55,13 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", code=403, title=titles[403](), message=error.message), 403
 
     app.register_error_handler(NotAllowed, not_allowed)
+
+    from flask_wtf.csrf import CSRFError
+
+    def form_refused(error):
+        """Flask-WTF's own reason ("The CSRF token is missing.") is neither translated nor useful to a user."""
+        return render_template("errors/error.html", code=400, title=_("The form was not accepted"),
+                               message=_("The form expired or did not come from this site, so nothing was saved. "
+                                         "Go back, reload the page and submit it again.")), 400
+
+    app.register_error_handler(CSRFError, form_refused)

@@ -79,7 +79,7 @@ def register(app: Flask) -> None:
     def locale():
         return {"current_locale": html_lang(current_locale())}
 
-    from casework.audit.labels import action_label, change_lines
+    from casework.audit.labels import action_label, change_lines, summary_line
     from casework.auth.labels import ROLE_LABELS
     from casework.auth.models import Role
     from casework.cases.labels import (
@@ -95,6 +95,7 @@ def register(app: Flask) -> None:
         role_labels=ROLE_LABELS,
         action_label=action_label,
         change_lines=change_lines,
+        summary_line=summary_line,
         zone_name=zone_name,
         language_switcher=SWITCHER,
         Role=Role,

@@ -248,7 +248,15 @@ def programmes_edit(programme_id: int):
                                **_schedule_context(programme)), 422
     form.code.render_kw = {"readonly": True}
     return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form,
-                           **_schedule_context(programme))
+                           **_schedule_context(programme),
+                           sections=programme_page_sections(programme))
+
+
+def programme_page_sections(programme) -> list[str]:
+    """Sections other domains add to a programme's administration page (documents required, for one)."""
+    from flask import current_app
+
+    return [render(programme) for render in current_app.extensions.get("programme_page_sections", [])]
 
 
 @bp.route("/programmes/<int:programme_id>/caps", methods=["POST"])

@@ -47,6 +47,36 @@ ACTION_LABELS = {
     "user_deactivated": _l("user deactivated"),
     "user_locale_set": _l("user locale set"),
     "user_updated": _l("user updated"),
+    "case_file_exported": _l("case file exported"),
+    "disbursement_reversed": _l("disbursement reversed"),
+    "document_downloaded": _l("document downloaded"),
+    "document_previewed": _l("document previewed"),
+    "document_purged": _l("document content purged"),
+    "document_removed": _l("document removed"),
+    "document_requirement_set": _l("document requirement set"),
+    "document_uploaded": _l("document uploaded"),
+    "grant_linked_to_plan_item": _l("grant linked to a plan item"),
+    "note_added": _l("note added"),
+    "note_edited": _l("note edited"),
+    "plan_approved": _l("plan approved"),
+    "plan_created": _l("plan created"),
+    "plan_item_added": _l("plan item added"),
+    "plan_item_removed": _l("plan item removed"),
+    "plan_item_status_changed": _l("plan item status changed"),
+    "plan_item_updated": _l("plan item updated"),
+    "plan_sent_back": _l("plan sent back"),
+    "plan_submitted": _l("plan submitted"),
+    "plan_version_started": _l("plan version started"),
+    "provider_created": _l("service provider created"),
+    "provider_updated": _l("service provider updated"),
+    "referral_answered": _l("referral answered"),
+    "referral_sent": _l("referral sent"),
+    "session_ended": _l("session ended"),
+    "sessions_ended": _l("sessions ended"),
+    "survey_instrument_loaded": _l("survey instrument loaded"),
+    "survey_recorded": _l("survey recorded"),
+    "task_added": _l("task added"),
+    "task_closed": _l("task closed"),
 }
 ENTITY_LABELS = {
     "cases": _l("Case"), "persons": _l("Person"), "grants": _l("Grant"), "users": _l("User"),
@@ -78,13 +108,122 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
+def _label(table: dict, code):
+    """The label of a code in a table keyed by enum members or values; None when it is not one."""
+    for key, label in table.items():
+        if getattr(key, "value", key) == code:
+            return str(label)
+    return None
+
+
+def _money(amount, summary: str) -> str:
+    """An amount of the trail in the reader's format, with the currency code its stored summary names."""
+    import re
+    from decimal import Decimal
+
+    from casework.db import format_money
+
+    if amount in (None, ""):
+        return ""
+    currency = re.search(r"\b[A-Z]{3}\b", summary)
+    return format_money(Decimal(str(amount)), currency.group(0) if currency else "")
+
+
+def _grant_decided(event, changes) -> str | None:
+    from casework.grants.labels import OUTCOME_LABELS, STEP_LABELS
+    from casework.templating import format_day
+
+    step, outcome = _label(STEP_LABELS, changes.get("step")), _label(OUTCOME_LABELS, changes.get("outcome"))
+    if step is None or outcome is None:
+        return None
+    amount = _money(changes.get("decided_amount"), event.summary)
+    line = f"{step}: {outcome}" + (f" {amount}" if amount else "")
+    if changes.get("authority_reference"):
+        from casework.dates import parse_date
+
+        day = parse_date(changes.get("authority_letter_date") or "")
+        line += " (" + _("letter %(number)s of %(day)s", number=changes["authority_reference"],
+                         day=format_day(day) if day else "—") + ")"
+    if changes.get("reason"):
+        line += f" — {changes['reason']}"
+    return line
+
+
+def _disbursement_recorded(event, changes) -> str | None:
+    from casework.dates import parse_date
+    from casework.grants.labels import MODE_LABELS
+    from casework.templating import format_day
+
+    mode = _label(MODE_LABELS, changes.get("mode"))
+    day = parse_date(changes.get("paid_on") or "")
+    if mode is None or day is None:
+        return None
+    amount = _money(changes.get("amount"), event.summary)
+    return " ".join(part for part in (amount, mode, format_day(day), changes.get("receipt_reference") or "") if part)
+
+
+def _grant_proposed(event, changes) -> str | None:
+    from casework.grants.labels import CATEGORY_LABELS
+
+    category = _label(CATEGORY_LABELS, changes.get("category"))
+    if category is None:
+        return None
+    return f"{category} {_money(changes.get('requested_amount'), event.summary)}".strip()
+
+
+def _document_uploaded(event, changes) -> str | None:
+    from casework.documents.labels import TYPE_LABELS
+
+    code, sep, title = event.summary.partition(": ")
+    kind = _label(TYPE_LABELS, code)
+    return f"{kind}: {title}" if kind is not None and sep else None
+
+
+def _document_requirement_set(event, changes) -> str | None:
+    from casework.documents.labels import STEP_NAMES, TYPE_LABELS
+
+    step = _label(STEP_NAMES, event.summary)
+    if step is None or not isinstance(changes.get(event.summary), list):
+        return None
+    before, after = changes[event.summary]
+    none = _("no document")
+    return f"{step}: {_label(TYPE_LABELS, before) or none} → {_label(TYPE_LABELS, after) or none}"
+
+
+# Actions whose summary is written from codes: how it reads in the user's language.
+SUMMARY_LINES = {
+    "grant_decided": _grant_decided,
+    "disbursement_recorded": _disbursement_recorded,
+    "grant_proposed": _grant_proposed,
+    "document_uploaded": _document_uploaded,
+    "document_requirement_set": _document_requirement_set,
+    "audit_exported": lambda event, changes: _("audit trail as CSV") if event.summary == "audit trail as CSV" else None,
+}
+
+
+def summary_line(event) -> str:
+    """An event's summary in labels: the stored summary of a coded action written again from its codes;
+    any other summary (a reference, a title, a reason people typed) as it was stored."""
+    render = SUMMARY_LINES.get(event.action)
+    if render is not None and event.summary:
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        try:
+            line = render(event, changes)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            line = None
+        if line is not None:
+            return line
+    return event.summary or ""
+
+
 def _domain_tables():
     from casework.auth import labels as auth
     from casework.cases import labels as cases
+    from casework.documents import labels as documents
     from casework.grants import labels as grants
 
-    fields = {**FIELD_LABELS, **auth.FIELD_LABELS, **cases.FIELD_LABELS}
-    coded = {**auth.CODED_FIELDS, **cases.CODED_FIELDS}
+    fields = {**FIELD_LABELS, **auth.FIELD_LABELS, **cases.FIELD_LABELS, **documents.FIELD_LABELS}
+    coded = {**auth.CODED_FIELDS, **cases.CODED_FIELDS, **documents.CODED_FIELDS}
     grant_fields = {**fields, **grants.FIELD_LABELS}
     grant_coded = {**coded, **grants.CODED_FIELDS}
     return (fields, coded), (grant_fields, grant_coded)

@@ -42,8 +42,8 @@ def require(code, step, document_type):
     programme = db.session.scalar(select(Programme).where(Programme.code == code.upper()))
     if programme is None:
         raise CommandError(f"no programme {code}")
-    run_service(lambda: set_requirement(programme, step, None if document_type == "none" else document_type))
-    click.echo(f"{programme.code}: {step} requires {document_type}.")
+    changed = run_service(lambda: set_requirement(programme, step, None if document_type == "none" else document_type))
+    click.echo(f"{programme.code}: {step} requires {document_type}{'' if changed else ' (unchanged)'}.")
 
 
 @documents_cli.command("check")

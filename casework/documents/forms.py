@@ -24,6 +24,22 @@ class RemoveDocumentForm(FlaskForm):
     reason = NoNulString(labels.REMOVAL_REASON, validators=[DataRequired(), Length(max=500)])
 
 
+class RequirementForm(FlaskForm):
+    """Require a document before a step. The choices are checked by the service, with its messages."""
+
+    step = SelectField(labels.STEP, choices=[(s.value, label) for s, label in labels.STEP_NAMES.items()],
+                       validate_choice=False, validators=[DataRequired(_l("Choose the step."))])
+    document_type = SelectField(labels.REQUIRED_TYPE,
+                                choices=[(t.value, label) for t, label in labels.TYPE_LABELS.items()],
+                                validate_choice=False,
+                                validators=[DataRequired(_l("Choose the type of document the step requires."))])
+
+
+class RemoveRequirementForm(FlaskForm):
+    step = SelectField(labels.STEP, choices=[(s.value, label) for s, label in labels.STEP_NAMES.items()],
+                       validate_choice=False, validators=[DataRequired(_l("Choose the step."))])
+
+
 def upload_from(field) -> Upload | None:
     """The file of a FileField as an Upload, or None when no file was chosen."""
     data = field.data

@@ -19,6 +19,8 @@ class OwnerKind:
     # The owners of one case (for the "attached to" choice), and one owner's description.
     of_case: Callable | None = None
     describe: Callable | None = None
+    # The page that lists the owner's documents (attaching and removing return there); None: the case page.
+    page: Callable | None = None
 
     def owners_in(self, case) -> list:
         if self.of_case is not None:
@@ -33,12 +35,16 @@ class OwnerKind:
     def description(self, owner) -> str:
         return self.describe(owner) if self.describe is not None else f"{self.label} {owner.id}"
 
+    def page_of(self, owner) -> str | None:
+        return self.page(owner) if self.page is not None else None
+
 
 OWNERS: dict[str, OwnerKind] = {}
 
 
-def register_owner(name: str, model: type, case_of: Callable, label, *, of_case=None, describe=None) -> None:
-    OWNERS[name] = OwnerKind(name, model, case_of, label, of_case, describe)
+def register_owner(name: str, model: type, case_of: Callable, label, *, of_case=None, describe=None,
+                   page=None) -> None:
+    OWNERS[name] = OwnerKind(name, model, case_of, label, of_case, describe, page)
 
 
 def kind_of(owner) -> OwnerKind:

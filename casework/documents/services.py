@@ -237,6 +237,25 @@ def documents_of_case(case) -> list[Document]:
                               .order_by(Document.uploaded_at.desc(), Document.id.desc())).all()
 
 
+def documents_of_owner(owner) -> list[Document]:
+    """The documents attached to one owner, removed ones too (as records), without any content."""
+    from sqlalchemy.orm import selectinload
+
+    return db.session.scalars(select(Document).where(Document.owner_type == kind_of(owner).name,
+                                                     Document.owner_id == owner.id)
+                              .options(selectinload(Document.uploaded_by), selectinload(Document.removed_by))
+                              .order_by(Document.uploaded_at.desc(), Document.id.desc())).all()
+
+
+def page_of(document: Document) -> str | None:
+    """The page of what the document is attached to, when that kind has one of its own."""
+    kind = OWNERS.get(document.owner_type)
+    if kind is None or kind.page is None:
+        return None
+    owner = db.session.get(kind.model, document.owner_id)
+    return kind.page_of(owner) if owner is not None else None
+
+
 def documents_of_grant(grant) -> list[Document]:
     """The live documents on a grant, its decisions and its payments (records only)."""
     from sqlalchemy import or_
@@ -280,13 +299,17 @@ def requirements_of(programme) -> dict[str, DocumentType]:
     return {step.value: doc_type for step, doc_type in sorted(rows)}
 
 
-def set_requirement(programme, step, document_type, actor=None) -> None:
-    """Require a document of `document_type` before `step` in `programme` (None: no longer)."""
+def set_requirement(programme, step, document_type, actor=None) -> bool:
+    """Require a document of `document_type` before `step` in `programme` (None: no longer).
+    True when this changed what the programme requires."""
     try:
         step = RequirementStep(step)
+    except ValueError:
+        raise DomainError(_("Choose one of the steps listed."), "step") from None
+    try:
         document_type = DocumentType(document_type) if document_type else None
     except ValueError:
-        raise DomainError(_("Unknown step or document type.")) from None
+        raise DomainError(_("Choose one of the document types listed."), "document_type") from None
     row = db.session.scalar(select(DocumentRequirement).where(DocumentRequirement.programme_id == programme.id,
                                                               DocumentRequirement.step == step))
     before = row.document_type.value if row else None
@@ -301,6 +324,7 @@ def set_requirement(programme, step, document_type, actor=None) -> None:
     if before != after:
         record("document_requirement_set", user=actor, entity=programme, programme_id=programme.id,
                summary=step.value, changes={step.value: [before, after]})
+    return before != after
 
 
 def _has_live(owner_pairs: list[tuple[str, int]], document_type: DocumentType) -> bool:

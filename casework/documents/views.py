@@ -19,16 +19,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
 from casework.documents import labels, services
-from casework.documents.forms import DocumentForm, RemoveDocumentForm, upload_from
-from casework.documents.models import Document
-from casework.documents.owners import OWNERS, register_core_owners
+from casework.documents.forms import (
+    DocumentForm,
+    RemoveDocumentForm,
+    RemoveRequirementForm,
+    RequirementForm,
+    upload_from,
+)
+from casework.documents.models import Document, DocumentType, RequirementStep
+from casework.documents.owners import OWNERS, kind_of, register_core_owners
 from casework.documents.storage import attachment_disposition, make_storage
 from casework.errors import DomainError
+from casework.extensions import db
 from casework.forms import save, save_and_flash
 from casework.loading import allowed_or_403, load_or_404
+from casework.programmes.models import Programme
 from casework.transactions import run_in_transaction
 
 bp = Blueprint("documents", __name__)
@@ -54,6 +63,17 @@ def _choices(case):
             for kind in OWNERS.values() for owner in kind.owners_in(case)]
 
 
+def _back_url(case, attach_to: str | None) -> str:
+    """Where the upload page returns: the page of the chosen owner if it has one, else the case page."""
+    kind_name, _sep, raw_id = (attach_to or "").partition(":")
+    kind = OWNERS.get(kind_name)
+    if kind is not None and kind.page is not None and raw_id.isdigit():
+        owner = db.session.get(kind.model, int(raw_id))
+        if owner is not None and kind.case_of(owner).id == case.id:
+            return kind.page_of(owner)
+    return url_for("cases.detail", case_id=case.id, _anchor="documents")
+
+
 @bp.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
 @roles_required(*CASE_ROLES)
 def new(case_id: int):
@@ -67,9 +87,9 @@ def new(case_id: int):
             title=form.title.data, actor=current_user))
         if error is None:
             flash(_("Document “%(title)s” attached.", title=document.title), "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor="documents"))
+            return redirect(_back_url(case, form.attach_to.data))
     status = 422 if request.method == "POST" else 200
-    return render_template("documents/new.html", form=form, case=case,
+    return render_template("documents/new.html", form=form, case=case, back_url=_back_url(case, form.attach_to.data),
                            limit_mb=services.megabytes(int(services.setting("CASEWORK_DOCUMENT_MAX_BYTES")))), status
 
 
@@ -113,17 +133,95 @@ def remove(document_id: int):
     else:
         save_and_flash(lambda: services.remove_document(document, form.reason.data, actor=current_user),
                        _("Document removed; its record stays on the case."))
-    return redirect(url_for("cases.detail", case_id=document.case_id, _anchor="documents"))
+    return redirect(services.page_of(document) or url_for("cases.detail", case_id=document.case_id,
+                                                          _anchor="documents"))
+
+
+def _section(case, documents, *, new_url: str, show_owner: bool, requirements=None) -> Markup:
+    kinds = {kind.name: kind for kind in OWNERS.values()}
+    return Markup(render_template(
+        "documents/_section.html", case=case, documents=documents, kinds=kinds, show_owner=show_owner,
+        new_url=new_url, can_edit=can_edit_case(current_user, case), remove_form=RemoveDocumentForm(formdata=None),
+        type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS, requirements=requirements or {}))
 
 
 def case_section(case) -> Markup:
-    documents = services.documents_of_case(case)
-    kinds = {kind.name: kind for kind in OWNERS.values()}
-    return Markup(render_template(
-        "documents/_case_section.html", case=case, documents=documents, kinds=kinds,
-        can_edit=can_edit_case(current_user, case), remove_form=RemoveDocumentForm(formdata=None),
-        type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS,
-        requirements=services.requirements_of(case.programme)))
+    """Every document of the case, whatever it is attached to, and what the programme requires."""
+    return _section(case, services.documents_of_case(case), new_url=url_for("documents.new", case_id=case.id),
+                    show_owner=True, requirements=services.requirements_of(case.programme))
+
+
+def owner_section(owner) -> Markup:
+    """The documents attached to one owner, for its own page (a plan's, for one)."""
+    kind = kind_of(owner)
+    case = kind.case_of(owner)
+    return _section(case, services.documents_of_owner(owner), show_owner=False,
+                    new_url=url_for("documents.new", case_id=case.id, attach_to=f"{kind.name}:{owner.id}"))
+
+
+# --- what programmes require: administrators set it here, `casework documents require` from the shell --
+
+def _requirements_page(programme, form=None, status: int = 200):
+    current = services.requirements_of(programme)
+    rows = [(step, label, current.get(step.value)) for step, label in labels.STEP_NAMES.items()]
+    return render_template("documents/requirements.html", programme=programme, rows=rows,
+                           form=form or RequirementForm(formdata=None), remove_form=RemoveRequirementForm(formdata=None),
+                           type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS), status
+
+
+@bp.route("/admin/programmes/<int:programme_id>/documents", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def requirements(programme_id: int):
+    programme = load_or_404(Programme, programme_id)
+    if request.method == "GET":
+        return _requirements_page(programme)
+    form = RequirementForm()
+    if not form.validate_on_submit():
+        return _requirements_page(programme, form, 422)
+    changed, error = save(form, lambda: services.set_requirement(programme, form.step.data, form.document_type.data,
+                                                                 actor=current_user))
+    if error is not None:
+        return _requirements_page(programme, form, 422)
+    step, doc_type = RequirementStep(form.step.data), DocumentType(form.document_type.data)
+    if changed:
+        flash(_("%(programme)s now requires a document of type “%(type)s” %(step)s.", programme=programme.code,
+                type=labels.TYPE_LABELS[doc_type], step=labels.STEP_LABELS[step.value]), "success")
+    else:
+        flash(_("%(programme)s already required this; nothing changed.", programme=programme.code), "info")
+    return redirect(url_for("documents.requirements", programme_id=programme.id))
+
+
+@bp.route("/admin/programmes/<int:programme_id>/documents/remove", methods=["POST"])
+@roles_required(Role.ADMIN)
+def remove_requirement(programme_id: int):
+    programme = load_or_404(Programme, programme_id)
+    form = RemoveRequirementForm()
+    if not form.validate_on_submit():
+        return _refuse_removal(programme, form)
+    changed, error = save(form, lambda: services.set_requirement(programme, form.step.data, None, actor=current_user))
+    if error is not None:
+        return _refuse_removal(programme, form)
+    step = RequirementStep(form.step.data)
+    if changed:
+        flash(_("%(programme)s no longer requires a document %(step)s.", programme=programme.code,
+                step=labels.STEP_LABELS[step.value]), "success")
+    else:
+        flash(_("%(programme)s required no document %(step)s; nothing changed.", programme=programme.code,
+                step=labels.STEP_LABELS[step.value]), "info")
+    return redirect(url_for("documents.requirements", programme_id=programme.id))
+
+
+def _refuse_removal(programme, form):
+    for message in [m for errors in form.errors.values() for m in errors] + list(form.form_errors):
+        flash(message, "error")
+    return redirect(url_for("documents.requirements", programme_id=programme.id))
+
+
+def programme_section(programme) -> Markup:
+    """On the programme's administration page: the documents it requires, and where to change them."""
+    current = services.requirements_of(programme)
+    return Markup(render_template("documents/_programme_section.html", programme=programme, requirements=current,
+                                  type_labels=labels.TYPE_LABELS, step_labels=labels.STEP_LABELS))
 
 
 class InMemoryUploads(Request):
@@ -142,6 +240,7 @@ def init_app(app):
     app.extensions["document_storage"] = make_storage(app)
     app.register_blueprint(bp)
     app.extensions["case_page_sections"].append(case_section)
+    app.extensions["programme_page_sections"].append(programme_section)
     app.extensions["cli_groups"].append(cli.documents_cli)
     app.jinja_env.globals.setdefault("document_type_labels", labels.TYPE_LABELS)
     app.jinja_env.filters["kilobytes"] = services.kilobytes

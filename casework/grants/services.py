@@ -396,9 +396,10 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
         if reviewed and authority_letter_date < reviewed[-1].decided_at.date():
             raise DomainError(_("The donor's letter cannot be dated before the supervisor's decision of %(day)s.",
                                 day=reviewed[-1].decided_at.date().isoformat()), "authority_letter_date")
-        require_with(_programme(grant), RequirementStep.DONOR_DECISION, letter, "letter")
+        letter_type = require_with(_programme(grant), RequirementStep.DONOR_DECISION, letter, "letter")
         decision_day = authority_letter_date
     else:
+        letter_type = None
         authority_reference, authority_letter_date = None, None
         decision_day = at.date()
 
@@ -419,7 +420,9 @@ def decide(grant: Grant, actor, outcome: str, *, amount=None, reason: str = "",
     db.session.add(decision)
     db.session.flush()
     if letter is not None and letter.stream is not None:
-        attach_document(decision, letter, document_type=DocumentType.DONOR_LETTER, actor=actor, field="letter",
+        # The letter has the type the programme requires, if it requires one (a donor's letter otherwise).
+        attach_document(decision, letter, document_type=letter_type or DocumentType.DONOR_LETTER, actor=actor,
+                        field="letter",
                         title=_("Donor's letter %(number)s", number=authority_reference or "").strip())
     cur = _programme(grant).currency
     summary = f"{step.value}: {outcome.value}"
@@ -469,8 +472,9 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
         raise DomainError(_("Enter the date of payment."), "paid_on")
     if paid_on > at.date():
         raise DomainError(_("The payment date cannot be in the future."), "paid_on")
+    receipt_type = None
     if mode == DisbursementMode.IN_KIND:
-        require_with(_programme(grant), RequirementStep.PAYMENT_IN_KIND, receipt, "receipt")
+        receipt_type = require_with(_programme(grant), RequirementStep.PAYMENT_IN_KIND, receipt, "receipt")
 
     lock_programme(grant.case.programme_id)
     expected_status, expected_v = grant.status, grant.version
@@ -497,7 +501,9 @@ def record_disbursement(grant: Grant, actor, *, paid_on: date | None, amount, mo
     db.session.add(payment)
     db.session.flush()
     if receipt is not None and receipt.stream is not None:
-        attach_document(payment, receipt, document_type=DocumentType.RECEIPT, actor=actor, field="receipt",
+        # The type the programme requires with a payment in kind, if it requires one (a receipt otherwise).
+        attach_document(payment, receipt, document_type=receipt_type or DocumentType.RECEIPT, actor=actor,
+                        field="receipt",
                         title=_("Receipt for the payment of %(day)s %(ref)s", day=paid_on.isoformat(),
                                 ref=payment.receipt_reference).strip())
     fully_paid = paid + amount == grant.approved_amount

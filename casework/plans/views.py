@@ -10,6 +10,8 @@ from markupsafe import Markup
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.documents.owners import register_owner
+from casework.documents.views import owner_section
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
@@ -32,6 +34,7 @@ from casework.plans.models import (
     PlanItem,
     PlanStatus,
     ProviderKind,
+    ReintegrationPlan,
 )
 
 bp = Blueprint("plans", __name__)
@@ -92,7 +95,7 @@ def _page(case, item_form=None, decision_form=None, status: int = 200, open_item
         refusal=services.approval_refusal(current_user, plan) if plan and plan.status == PlanStatus.SUBMITTED
         else None, grants_by_item=services.grants_by_item(plan) if plan else {},
         due_on=services.plan_due_on(case), item_sections=_item_sections, open_item_form=open_item_form,
-        **LABELS), status
+        documents_section=owner_section(plan) if plan else None, **LABELS), status
 
 
 def _item_sections(item) -> list:
@@ -258,8 +261,6 @@ def version(case_id: int, number: int):
 def awaiting():
     from sqlalchemy.orm import selectinload
 
-    from casework.plans.models import ReintegrationPlan
-
     stmt = services.plans_awaiting(current_user, limit=200).options(selectinload(ReintegrationPlan.case))
     plans = db.session.scalars(stmt).all()
     return render_template("plans/awaiting.html", plans=plans, **LABELS)
@@ -271,8 +272,15 @@ def case_section(case) -> Markup:
                                   due_on=services.plan_due_on(case), **LABELS))
 
 
+PLAN_LABEL = _l("Reintegration plan")
+
+
 def init_app(app):
     app.register_blueprint(bp)
+    # Documents on a plan (the signed agreement, for one) follow the permissions of its case.
+    register_owner("plan", ReintegrationPlan, lambda plan: plan.case, PLAN_LABEL,
+                   describe=lambda plan: str(PLAN_LABEL),
+                   page=lambda plan: url_for("plans.detail", case_id=plan.case_id, _anchor="documents"))
     app.extensions.setdefault("plan_item_sections", [])
     app.extensions["case_page_sections"].insert(0, case_section)
     app.extensions["nav"].append(("plans.awaiting", _l("Plans to approve"), (Role.SUPERVISOR,)))

@@ -111,3 +111,42 @@ def test_a_count_stops_at_the_cap_and_says_so(office, factory, client, auth, mon
     page = client.get("/my-work/").get_data(as_text=True)
     assert '<strong>3+</strong> overdue tasks' in page  # four overdue, counted up to three
     assert '<a href="/my-work/sent-back"><strong>2</strong>' in page  # under the cap: the number itself
+
+def _count_lines(page) -> dict[str, tuple[int, str]]:
+    return {href: (int(n), text.strip()) for href, n, text in
+            re.findall(r'<a href="([^"]+)"><strong>(\d+)</strong>([^<]+)</a>', page)}
+
+
+def test_each_count_line_agrees_with_its_number_in_english_and_serbian(office, factory, client, auth):
+    _caseload(office, factory, 1)
+    auth.login("caseworker")
+    english = {"/tasks/?view=overdue": ("overdue task", "overdue tasks"),
+               "/my-work/plans-overdue": ("case without an approved plan past the deadline",
+                                          "cases without an approved plan past the deadline"),
+               "/my-work/sent-back": ("grant sent back", "grants sent back"),
+               "/my-work/referrals": ("referral awaiting an answer", "referrals awaiting an answer")}
+    lines = _count_lines(client.get("/my-work/").get_data(as_text=True))
+    assert {lines[href][0] for href in english} >= {1, 2}  # a singular and a plural among them
+    for href, (one, many) in english.items():
+        n, text = lines[href]
+        assert text == (one if n == 1 else many), href
+    # Serbian has three forms: 1 (and 21, 31...), 2-4, and the rest.
+    serbian = {"/tasks/?view=overdue": ("zadatak kojem je istekao rok", "zadatka kojima je istekao rok",
+                                        "zadataka kojima je istekao rok"),
+               "/my-work/plans-overdue": ("slučaj bez odobrenog plana posle roka",
+                                          "slučaja bez odobrenog plana posle roka",
+                                          "slučajeva bez odobrenog plana posle roka"),
+               "/my-work/sent-back": ("reintegraciona pomoć vraćena na doradu",
+                                      "reintegracione pomoći vraćene na doradu",
+                                      "reintegracionih pomoći vraćenih na doradu"),
+               "/my-work/referrals": ("upućivanje čeka odgovor", "upućivanja čekaju odgovor",
+                                      "upućivanja čeka odgovor")}
+    client.post("/language", data={"locale": "sr_Latn", "next": "/my-work/"})
+    lines = _count_lines(client.get("/my-work/").get_data(as_text=True))
+    for href, forms in serbian.items():
+        n, text = lines[href]
+        form = 0 if n % 10 == 1 and n % 100 != 11 else 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
+        assert text == forms[form], href
+    client.post("/language", data={"locale": "sr_Cyrl", "next": "/my-work/"})
+    lines = _count_lines(client.get("/my-work/").get_data(as_text=True))
+    assert lines["/my-work/sent-back"] == (1, "реинтеграциона помоћ враћена на дораду")

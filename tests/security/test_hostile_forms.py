@@ -30,7 +30,7 @@ NOT_FUZZED |= {"auth.end_session", "auth.end_all_sessions"}
 DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
                  "users", "programmes", "programme_caps", "import_batches", "submitted_reports", "case_notes",
                  "case_note_revisions", "case_closures", "reintegration_plans", "plan_items", "plan_versions",
-                 "service_providers", "referrals", "tasks", "documents", "document_chunks")
+                 "service_providers", "referrals", "tasks", "documents", "document_chunks", "document_requirements")
 
 
 class _Forms(HTMLParser):
@@ -100,7 +100,8 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
                   "/account/password"]
     admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
              "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit",
-             f"/admin/users/{office.caseworker_uk.id}/sessions"] + day_admin
+             f"/admin/users/{office.caseworker_uk.id}/sessions", f"/admin/programmes/{office.ch.id}/documents",
+             ] + day_admin
     supervisor += day_supervisor
     return [("supervisor", page) for page in supervisor] + [("admin", page) for page in admin]
 
@@ -130,6 +131,10 @@ def targets(app, office):
     # A document on the case, so that its page shows the removal form.
     attach_document(office.ch_case, Upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "passport.pdf"),
                     document_type="identity", title="Passport")
+    # A programme's requirement, so that its page shows the removal form.
+    from casework.documents.services import set_requirement
+
+    set_requirement(office.ch, "payment_in_kind", "receipt", actor=office.admin)
     # A payment by someone else, so the supervisor's grant page holds the reversal form too.
     from datetime import date
 
