@@ -1,6 +1,8 @@
 """Documents on a reintegration plan (the signed agreement): they follow the plan's case."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
@@ -94,3 +96,32 @@ def test_a_donor_never_sees_a_plans_document(client, auth, office):
     assert client.get(f"/cases/{office.ch_case.id}/plan").status_code == 403
     assert upload(client, office.ch_case, PDF, "x.pdf", attach_to=f"plan:{plan.id}").status_code == 403
     assert only_document().id == document_id
+
+
+def test_evidence_of_a_monitoring_visit_is_attached_to_the_visit_and_listed_on_the_case_page(client, auth, office):
+    from casework.monitoring import services as monitoring
+
+    case = office.ch_case
+    visit = monitoring.record_visit(case, {"visited_on": date.today(), "kind": "home", "visited_by": "Ana Ilić",
+                                           "member_ids": [case.principal.id]}, actor=office.caseworker)
+    db.session.commit()
+    auth.login("caseworker")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"attach_to=visit:{visit.id}" in page.replace("%3A", ":")
+    response = upload(client, case, PDF, "handover.pdf", title="Handover certificate", kind="receipt",
+                      attach_to=f"visit:{visit.id}")
+    assert response.status_code == 302
+    document = only_document()
+    assert (document.owner_type, document.owner_id, document.case_id) == ("visit", visit.id, case.id)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Handover certificate" in page and f"/documents/{document.id}" in page
+    body, disposition = _body_and_disposition(client.get(f"/documents/{document.id}"))
+    assert body == PDF and disposition.startswith("attachment;")
+    uploaded = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "document_uploaded")).one()
+    assert uploaded.changes["attached_to"] == f"visit {visit.id}"
+    auth.logout()
+    auth.login("caseworker.uk")  # another programme's caseworker
+    assert client.get(f"/documents/{document.id}").status_code in (403, 404)
+    auth.logout()
+    auth.login("donor.ch")
+    assert client.get(f"/documents/{document.id}").status_code == 403
