@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "programme_updated": _l("programme updated"),
     "report_exported": _l("report exported"),
     "report_submitted": _l("report submitted"),
+    "survey_instrument_loaded": _l("survey instrument loaded"),
+    "survey_recorded": _l("survey recorded"),
     "user_created": _l("user created"),
     "user_deactivated": _l("user deactivated"),
     "user_locale_set": _l("user locale set"),

@@ -24,7 +24,7 @@ from casework.plans.forms import (
     type_choices,
 )
 from casework.plans.labels import DIMENSION_LABELS, ITEM_STATUS_LABELS, PROVIDER_LABELS, TYPE_LABELS
-from casework.plans.models import Dimension, ItemStatus, ItemType, PlanItem, PlanStatus, ProviderKind
+from casework.plans.models import DIMENSION_TYPES, Dimension, ItemStatus, ItemType, PlanItem, PlanStatus, ProviderKind
 
 bp = Blueprint("plans", __name__)
 LABELS = {"dimension_labels": DIMENSION_LABELS, "type_labels": TYPE_LABELS, "provider_labels": PROVIDER_LABELS,
@@ -72,8 +72,13 @@ def _page(case, item_form=None, decision_form=None, status: int = 200):
     plan = services.plan_of(case)
     can_edit = can_edit_case(current_user, case)
     editable = can_edit and (plan is None or workflow.allowed("edit", plan.status))
+    # ?dimension=economic (the case page's link from the lowest survey score) opens the add form
+    # with that dimension's first type chosen.
+    asked = request.args.get("dimension")
+    dimension = next((d for d in Dimension if d.value == asked), None)
     if item_form is None and editable:
-        item_form = _item_form(case, formdata=None, version=plan.version if plan else "")
+        preset = {"item_type": DIMENSION_TYPES[dimension][0].value} if dimension else {}
+        item_form = _item_form(case, formdata=None, version=plan.version if plan else "", **preset)
     decision_form = decision_form or PlanDecisionForm(formdata=None, version=plan.version if plan else "")
     return render_template(
         "plans/detail.html", case=case, plan=plan, can_edit=can_edit, editable=editable, item_form=item_form,
@@ -83,7 +88,8 @@ def _page(case, item_form=None, decision_form=None, status: int = 200):
         can_approve=services.can_approve(current_user, plan),
         refusal=services.approval_refusal(current_user, plan) if plan and plan.status == PlanStatus.SUBMITTED
         else None, grants_by_item=services.grants_by_item(plan) if plan else {},
-        due_on=services.plan_due_on(case), item_sections=_item_sections, **LABELS), status
+        due_on=services.plan_due_on(case), item_sections=_item_sections, asked_dimension=dimension,
+        **LABELS), status
 
 
 def _item_sections(item) -> list:

@@ -54,6 +54,11 @@ def chart_for(table) -> str | None:
     chart.x_labels = [str(r[0]) for r in rows]
     for index in columns:
         chart.add(table.headers[index], [_number(r[index]) for r in rows])
+    return data_uri(chart)
+
+
+def data_uri(chart) -> str:
+    """A rendered pygal chart as a data: URI (an image the Content-Security-Policy allows)."""
     svg = chart.render(is_unicode=False)
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
