@@ -73,6 +73,7 @@ DOMAINS = [
     "casework.cases.export",
     "casework.search.views",
     "casework.surveys.views",
+    "casework.monitoring.views",
     "casework.security",
     "casework.backup",
 ]

@@ -86,6 +86,25 @@ def programmes_add(code, name, donor, currency, start, end, decision_authority, 
     click.echo(f"Programme {programme.code} added.")
 
 
+@programmes_cli.command("set-schedule")
+@click.argument("code")
+@click.option("--from", "valid_from", required=True, callback=_date,
+              help="For cases arriving from this date (YYYY-MM-DD).")
+@click.option("--months", required=True, help="Visits at these months after arrival, e.g. 3,6,12.")
+@with_appcontext
+def programmes_set_schedule(code, valid_from, months):
+    """Set a programme's monitoring schedule, in force for cases arriving from a date."""
+    from casework.monitoring.services import set_schedule
+    from casework.programmes.services import find_programme
+
+    programme = find_programme(code)
+    if programme is None:
+        raise CommandError(f"No programme {code}.")
+    schedule = run_service(lambda: set_schedule(programme, valid_from, months))
+    click.echo(f"Monitoring schedule of {programme.code} from {schedule.valid_from.isoformat()}: "
+               f"visits at {schedule.months.replace(',', ', ')} months after arrival.")
+
+
 @programmes_cli.command("list")
 @with_appcontext
 def programmes_list():

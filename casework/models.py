@@ -7,6 +7,13 @@ from casework.closures.models import CaseClosure  # noqa: F401
 from casework.documents.models import Document, DocumentChunk, DocumentRequirement  # noqa: F401
 from casework.grants.models import Disbursement, Grant, GrantDecision  # noqa: F401
 from casework.imports.models import ImportBatch  # noqa: F401
+from casework.monitoring.models import (  # noqa: F401
+    MonitoringSchedule,
+    MonitoringVisit,
+    ScheduledVisit,
+    VisitGrantCheck,
+    VisitItemCheck,
+)
 from casework.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from casework.plans.models import PlanItem, PlanVersion, ReintegrationPlan  # noqa: F401
 from casework.programmes.models import Donor, Programme, ProgrammeCap  # noqa: F401

@@ -79,3 +79,34 @@ def test_migrations_import_no_application_code():
         imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
         imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert not [module for module in imported if module.split(".")[0] in ("casework", "tests")], name
+
+
+def test_plan_items_take_their_first_approval_from_the_stored_versions(empty_database_url, tmp_path):
+    """Migration 0820 dates every approved item by the earliest approved version holding it."""
+    from datetime import UTC, datetime
+
+    from casework.plans import services as plans
+    from casework.plans.models import PlanItem
+    from tests import factories
+
+    app = make_app(empty_database_url, tmp_path / "instance")
+    with app.app_context():
+        upgrade()
+        o = factories.office()
+        first, second = datetime(2010, 12, 31, 23, 30, tzinfo=UTC), datetime(2011, 3, 1, 9, tzinfo=UTC)
+        for at, item_type in ((first, "micro_business"), (second, "legal")):
+            plans.add_item(o.ch_case, {"item_type": item_type, "goal": "A goal", "provider_kind": "office"},
+                           actor=o.caseworker)
+            plan = plans.plan_of(o.ch_case)
+            plans.submit_plan(plan, actor=o.caseworker)
+            plans.decide_plan(plan, o.supervisor, "approved", at=at)
+        plans.add_item(o.ch_case, {"item_type": "housing", "goal": "Never approved", "provider_kind": "office"},
+                       actor=o.caseworker)
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0780")
+        upgrade()
+        rows = {item.item_type.value: item.first_approved_at for item in db.session.query(PlanItem)}
+        assert rows == {"micro_business": first, "legal": second, "housing": None}
+        db.session.remove()
+        db.engine.dispose()

@@ -212,6 +212,13 @@ def programmes_new():
     return render_template("admin/programme_form.html", form=form, programme=None), status
 
 
+def _schedule_context(programme) -> dict:
+    from casework.monitoring.forms import ScheduleForm
+    from casework.monitoring.services import schedules_of
+
+    return {"schedule_form": ScheduleForm(formdata=None), "schedules": schedules_of(programme)}
+
+
 @bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
 @admin_only
 def programmes_edit(programme_id: int):
@@ -230,16 +237,18 @@ def programmes_edit(programme_id: int):
             form,
             lambda: programmes_service.update_programme(programme, _programme_values(form), form.donor.data,
                                                         actor=current_user),
-            "admin/programme_form.html", programme=programme, cap_form=cap_form,
+            "admin/programme_form.html", programme=programme, cap_form=cap_form, **_schedule_context(programme),
         )
         if error_response:
             return error_response
         flash(_("Programme %(c)s saved.", c=programme.code), "success")
         return redirect(url_for("admin.programmes_index"))
     else:
-        return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form), 422
+        return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form,
+                               **_schedule_context(programme)), 422
     form.code.render_kw = {"readonly": True}
-    return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form)
+    return render_template("admin/programme_form.html", form=form, programme=programme, cap_form=cap_form,
+                           **_schedule_context(programme))
 
 
 @bp.route("/programmes/<int:programme_id>/caps", methods=["POST"])

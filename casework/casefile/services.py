@@ -1,4 +1,5 @@
-"""What the printed case file holds, and rendering it. Sensitive notes are never included."""
+"""What the printed case file holds (monitoring visits among it), and rendering it. Sensitive notes are
+never included."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from casework.extensions import db
 def case_file_data(case) -> dict:
     from casework.closures.services import latest_closure
     from casework.grants.models import Disbursement, Grant, GrantDecision
+    from casework.monitoring.labels import KIND_LABELS, USE_LABELS
+    from casework.monitoring.services import visits_of
     from casework.notes.services import notes_of
     from casework.plans.services import grants_by_item, plan_of
     from casework.referrals.services import referrals_of_items
@@ -27,6 +30,9 @@ def case_file_data(case) -> dict:
         "grants_by_item": grants_by_item(plan) if plan else {},
         "grants": grants,
         "notes": notes_of(case, include_sensitive=False),
+        "visits": visits_of(case),
+        "visit_kind_labels": KIND_LABELS,
+        "grant_use_labels": USE_LABELS,
         "closure": latest_closure(case),
     }
 

@@ -167,6 +167,10 @@ def update_case(case: Case, values: dict, actor=None, expected_version: int | No
         db.session.flush()
         record("case_updated", user=actor, entity=case, programme_id=case.programme_id,
                changes=changes, summary=case.reference)
+        if "arrival_date" in changes:
+            from casework.monitoring.services import after_arrival_moved
+
+            after_arrival_moved(case, actor)
     return changes
 
 

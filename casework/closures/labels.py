@@ -13,3 +13,5 @@ REASON_LABELS = {
     ClosureReason.OTHER: _l("Other (say which)"),
 }
 KIND_LABELS = {ClosureKind.CLOSED: _l("Closed"), ClosureKind.REOPENED: _l("Reopened")}
+# In reports, where no text follows the reason.
+REASON_REPORT_LABELS = {**REASON_LABELS, ClosureReason.OTHER: _l("Another reason")}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -151,6 +151,7 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_for
         actions=workflow.actions_from(grant.status), document_requirements=requirements_of(grant.case.programme),
         missing_document=missing_before_submit(grant) if grant.status == GrantStatus.DRAFT else None,
         documents=documents_of_grant(grant),
+        extra_sections=[render(grant) for render in current_app.extensions.get("grant_page_sections", [])],
         **LABELS), status
 
 

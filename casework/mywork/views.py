@@ -25,6 +25,7 @@ SECTION_TITLES = {
     "plans-overdue": _l("Cases without an approved plan past the deadline"),
     "sent-back": _l("Grants sent back"),
     "referrals": _l("Referrals awaiting an answer"),
+    "flagged-grants": _l("Grants flagged at monitoring visits"),
 }
 
 
@@ -49,6 +50,10 @@ def index():
         "sent_back": queries.section(queries.sent_back_stmt(user)),
         "referrals": queries.section(queries.referrals_awaiting_stmt(user)),
     }
+    if tq.sees_team(user):
+        from casework.monitoring.services import flagged_grants_stmt
+
+        context["flagged"] = queries.section(flagged_grants_stmt(user))
     if user.role == Role.SUPERVISOR:
         from casework.grants.services import QUEUE_COUNT_CAP, queue_count
         from casework.plans.services import plans_awaiting
@@ -69,12 +74,20 @@ def cases(status: str):
                            limit=LIST_LIMIT, team=tq.sees_team(current_user))
 
 
-@bp.route("/<any('plans-overdue', 'sent-back', 'referrals'):name>")
+def _flagged_stmt(user):
+    from casework.monitoring.services import flagged_grants_stmt
+
+    found_or_404(tq.sees_team(user) or None)
+    return flagged_grants_stmt(user)
+
+
+@bp.route("/<any('plans-overdue', 'sent-back', 'referrals', 'flagged-grants'):name>")
 @roles_required(*CASE_ROLES)
 def section(name: str):
     stmt = {"plans-overdue": lambda: queries.plan_overdue_stmt(current_user, task_services.today()),
             "sent-back": lambda: queries.sent_back_stmt(current_user),
-            "referrals": lambda: queries.referrals_awaiting_stmt(current_user)}[name]()
+            "referrals": lambda: queries.referrals_awaiting_stmt(current_user),
+            "flagged-grants": lambda: _flagged_stmt(current_user)}[name]()
     if name == "referrals":
         from casework.referrals.models import Referral
 

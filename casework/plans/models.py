@@ -119,6 +119,8 @@ class PlanItem(Base):
     drop_reason: Mapped[str] = mapped_column(Text, default="")
     # The last approved plan version holding this item as it now reads; None while it is a draft change.
     approved_number: Mapped[int | None] = mapped_column()
+    # When a plan version first approved this item: the donor report counts it in that period.
+    first_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -258,6 +258,8 @@ def decide_plan(plan: ReintegrationPlan, actor, outcome: str, reason: str = "",
     plan.approved_at = at
     for item in plan.items:
         item.approved_number = plan.number
+        if item.first_approved_at is None:
+            item.first_approved_at = at
     db.session.add(PlanVersion(plan_id=plan.id, number=plan.number, items=_snapshot(plan),
                                currency=plan.case.programme.currency, submitted_by_id=plan.submitted_by_id,
                                submitted_at=plan.submitted_at, approved_by_id=actor.id, approved_at=at))

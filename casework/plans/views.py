@@ -24,7 +24,15 @@ from casework.plans.forms import (
     type_choices,
 )
 from casework.plans.labels import DIMENSION_LABELS, ITEM_STATUS_LABELS, PROVIDER_LABELS, TYPE_LABELS
-from casework.plans.models import DIMENSION_TYPES, Dimension, ItemStatus, ItemType, PlanItem, PlanStatus, ProviderKind
+from casework.plans.models import (
+    DIMENSION_TYPES,
+    Dimension,
+    ItemStatus,
+    ItemType,
+    PlanItem,
+    PlanStatus,
+    ProviderKind,
+)
 
 bp = Blueprint("plans", __name__)
 LABELS = {"dimension_labels": DIMENSION_LABELS, "type_labels": TYPE_LABELS, "provider_labels": PROVIDER_LABELS,
@@ -68,17 +76,12 @@ def _link_form(case, formdata=None):
     return form
 
 
-def _page(case, item_form=None, decision_form=None, status: int = 200):
+def _page(case, item_form=None, decision_form=None, status: int = 200, asked_dimension=None):
     plan = services.plan_of(case)
     can_edit = can_edit_case(current_user, case)
     editable = can_edit and (plan is None or workflow.allowed("edit", plan.status))
-    # ?dimension=economic (the case page's link from the lowest survey score) opens the add form
-    # with that dimension's first type chosen.
-    asked = request.args.get("dimension")
-    dimension = next((d for d in Dimension if d.value == asked), None)
     if item_form is None and editable:
-        preset = {"item_type": DIMENSION_TYPES[dimension][0].value} if dimension else {}
-        item_form = _item_form(case, formdata=None, version=plan.version if plan else "", **preset)
+        item_form = _item_form(case, formdata=None, version=plan.version if plan else "")
     decision_form = decision_form or PlanDecisionForm(formdata=None, version=plan.version if plan else "")
     return render_template(
         "plans/detail.html", case=case, plan=plan, can_edit=can_edit, editable=editable, item_form=item_form,
@@ -88,7 +91,7 @@ def _page(case, item_form=None, decision_form=None, status: int = 200):
         can_approve=services.can_approve(current_user, plan),
         refusal=services.approval_refusal(current_user, plan) if plan and plan.status == PlanStatus.SUBMITTED
         else None, grants_by_item=services.grants_by_item(plan) if plan else {},
-        due_on=services.plan_due_on(case), item_sections=_item_sections, asked_dimension=dimension,
+        due_on=services.plan_due_on(case), item_sections=_item_sections, asked_dimension=asked_dimension,
         **LABELS), status
 
 
@@ -102,7 +105,21 @@ def _item_sections(item) -> list:
 @bp.route("/cases/<int:case_id>/plan")
 @roles_required(*CASE_ROLES)
 def detail(case_id: int):
-    return _page(get_case_or_404(case_id, current_user))
+    """The plan; ?dimension=economic (and &person=<id>) opens the new item's form on that dimension's
+    first type, for that member: the link from a member's lowest survey score."""
+    case = get_case_or_404(case_id, current_user)
+    dimension = next((d for d in Dimension if d.value == request.args.get("dimension")), None)
+    if dimension is None or not can_edit_case(current_user, case):
+        return _page(case)
+    plan = services.plan_of(case)
+    if plan is not None and not workflow.allowed("edit", plan.status):
+        return _page(case)
+    form = _item_form(case, formdata=None, version=plan.version if plan else "")
+    form.item_type.data = DIMENSION_TYPES[dimension][0].value
+    person_id = int_or_none(request.args.get("person"))
+    if any(p.id == person_id for p in case.persons):
+        form.person_id.data = person_id
+    return _page(case, item_form=form, asked_dimension=dimension)
 
 
 @bp.route("/cases/<int:case_id>/plan/items", methods=["POST"])

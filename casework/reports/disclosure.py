@@ -26,7 +26,18 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from casework.grants.models import GrantCategory
-from casework.reports.engine import AGE_GROUPS, SEXES, Figures, compute_figures
+from casework.reports.engine import (
+    AGE_GROUPS,
+    CLOSURE_REASONS,
+    DIMENSIONS,
+    PLAN_TYPES,
+    PROVIDER_TYPES,
+    REFERRAL_MEASURES,
+    SEXES,
+    TYPES_OF,
+    Figures,
+    compute_figures,
+)
 from casework.reports.periods import Period
 
 UNIT_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
@@ -155,6 +166,14 @@ def _segment_atoms(seg_index: int, figures: Figures) -> dict:
         for measure in GRANT_COUNTS:
             out[(seg_index, "grant", category, measure)] = row.get(measure, 0)
         out[(seg_index, "pending", category)] = row["pending_count"]
+    for item_type in PLAN_TYPES:
+        out[(seg_index, "plan", item_type)] = figures.plan_items["by_type"].get(item_type, 0)
+    for provider_type in PROVIDER_TYPES:
+        row = figures.referrals["by_provider_type"].get(provider_type, {})
+        for measure in REFERRAL_MEASURES:
+            out[(seg_index, "referral", provider_type, measure)] = row.get(measure, 0)
+    for reason in CLOSURE_REASONS:
+        out[(seg_index, "closure", reason)] = figures.closures["by_reason"].get(reason, 0)
     return out
 
 
@@ -245,6 +264,19 @@ def build_model(programme, releases: list[Period], today: date | None = None) ->
         pending = [add(("grants", c, "pending_count"), ("pending", c), last, last)
                    for c in CATEGORIES]
         _relate(model, add_union(("grants", "total", "pending_count"), pending), pending)
+        # Plan items: each type, each dimension the sum of its types, the total the sum of dimensions.
+        types = {t: add(("plan_items", t), ("plan", t), first, last) for t in PLAN_TYPES}
+        dimensions = []
+        for d in DIMENSIONS:
+            parts = [types[t] for t in TYPES_OF[d]]
+            dimensions.append(add_union(("plan_items", "dimension", d), parts))
+            _relate(model, dimensions[-1], parts)
+        _relate(model, add_union(("plan_items", "total"), dimensions), dimensions)
+        for measure in REFERRAL_MEASURES:
+            parts = [add(("referrals", t, measure), ("referral", t, measure), first, last) for t in PROVIDER_TYPES]
+            _relate(model, add_union(("referrals", "total", measure), parts), parts)
+        reasons = [add(("closures", r), ("closure", r), first, last) for r in CLOSURE_REASONS]
+        _relate(model, add_union(("closures", "total"), reasons), reasons)
     _time_relations(model)
     return model
 
@@ -632,6 +664,18 @@ def donor_figures(model: Model, period: Period) -> Figures:
 
     f.grants_by_category = {c: grant_row(c, row) for c, row in exact.grants_by_category.items()}
     f.grants = grant_row("total", exact.grants)
+
+    def quantity(name):
+        return shown(name, model.quantities[cells[name]].value)
+
+    f.plan_items = {"by_type": {t: quantity(("plan_items", t)) for t in PLAN_TYPES},
+                    "by_dimension": {d: quantity(("plan_items", "dimension", d)) for d in DIMENSIONS},
+                    "total": quantity(("plan_items", "total"))}
+    f.referrals = {"by_provider_type": {t: {m: quantity(("referrals", t, m)) for m in REFERRAL_MEASURES}
+                                        for t in PROVIDER_TYPES},
+                   "total": {m: quantity(("referrals", "total", m)) for m in REFERRAL_MEASURES}}
+    f.closures = {"by_reason": {r: quantity(("closures", r)) for r in CLOSURE_REASONS},
+                  "total": quantity(("closures", "total"))}
     f.threshold = n
     return f
 

@@ -29,11 +29,14 @@ from sqlalchemy import (
 )
 
 from casework.cases.models import Case, Person, PersonVulnerability
+from casework.closures.models import CaseClosure, ClosureKind, ClosureReason
 from casework.db import CENT, Money, utcnow
 from casework.extensions import db
 from casework.grants import workflow
 from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
 from casework.grants.services import budget_used, committed_amount
+from casework.plans.models import DIMENSION_TYPES, Dimension, ItemType, PlanItem, ReintegrationPlan
+from casework.referrals.models import ProviderType, Referral, ReferralStatus, ServiceProvider
 from casework.reports.periods import Period
 
 AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, None))
@@ -43,6 +46,14 @@ ZERO = Decimal("0.00")
 GRANT_MEASURES = ("proposed_count", "proposed_amount", "undated_count", "undated_amount",
                   "approved_count", "approved_amount", "rejected_count", "pending_count", "pending_amount",
                   "disbursed_amount")
+# Referrals follow their own dates: sent on sent_on, accepted or refused on the answer's day
+# (answered_on; a referral done later was accepted first), done on done_on.
+REFERRAL_MEASURES = ("sent", "accepted", "refused", "done")
+PLAN_TYPES = [t.value for t in ItemType]
+DIMENSIONS = [d.value for d in Dimension]
+TYPES_OF = {d.value: [t.value for t in DIMENSION_TYPES[d]] for d in Dimension}
+PROVIDER_TYPES = [t.value for t in ProviderType]
+CLOSURE_REASONS = [r.value for r in ClosureReason]
 
 
 def _grant_row() -> dict:
@@ -73,6 +84,12 @@ class Figures:
     grants_by_category: dict = field(default_factory=dict)
     grants: dict = field(default_factory=dict)
     budget: dict = field(default_factory=dict)  # amount, used, left, disbursed (to the period's end)
+    # Plan items first approved in the period: {"by_type": {type: n}, "by_dimension": {dim: n}, "total": n}.
+    plan_items: dict | None = None
+    # Referrals by the provider's type: {"by_provider_type": {type: {measure: n}}, "total": {measure: n}}.
+    referrals: dict | None = None
+    # Cases closed in the period by reason: {"by_reason": {reason: n}, "total": n}.
+    closures: dict | None = None
     # What donors receive only: arrivals by release unit, and the threshold of the "<N" marks.
     arrivals: dict | None = None
     threshold: int | None = None
@@ -103,7 +120,7 @@ class Figures:
         data["to"] = data.pop("end").isoformat()
         data["programme_start"] = self.programme_start.isoformat()
         data["generated_at"] = self.generated_at.isoformat(timespec="seconds")
-        for key in ("arrivals", "threshold"):
+        for key in ("arrivals", "threshold", "plan_items", "referrals", "closures"):
             if data[key] is None:
                 del data[key]
         return _strings(data)
@@ -122,6 +139,9 @@ class Figures:
         kwargs["grants_by_category"] = {k: _decimals(v) for k, v in data["grants_by_category"].items()}
         kwargs["budget"] = _decimals(data["budget"])
         kwargs["arrivals"], kwargs["threshold"] = data.get("arrivals"), data.get("threshold")
+        # A report submitted before these tables existed has none: it is shown without them.
+        for key in ("plan_items", "referrals", "closures"):
+            kwargs[key] = data.get(key)
         return cls(**kwargs)
 
 
@@ -150,7 +170,8 @@ def _money(value) -> Decimal:
 def compute_figures(programme, period: Period, now: datetime | None = None) -> Figures:
     """Every figure of a programme's report for a period, computed with SQL aggregates.
 
-    Three statements whatever the size of the programme: cases and persons, grants, budget.
+    Three statements whatever the size of the programme: cases, persons, plan items, referrals and
+    closures; grants; budget.
     """
     figures = Figures(
         programme=programme.code, programme_name=programme.name, donor=programme.donor.name,
@@ -183,6 +204,7 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
         "month_cases": select(*_columns("month_cases", count, num=month)).where(in_period).group_by(month),
         "month_persons": persons(*_columns("month_persons", count, num=month))
         .where(in_period, travelled).group_by(month),
+        **_services_parts(programme, period),
     })
 
     def total(part):
@@ -204,8 +226,63 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
             by_month.setdefault(f"{num // 100:04d}-{num % 100:02d}", {"cases": 0, "persons": 0})[measure] = n
     figures.by_month = dict(sorted(by_month.items()))
 
+    figures.plan_items, figures.referrals, figures.closures = _services(tally)
     figures.grants_by_category, figures.grants, figures.budget = _grants(programme, period)
     return figures
+
+
+def _services_parts(programme, period: Period) -> dict:
+    """The aggregates of plan items, referrals and closures, each counted on its own date:
+    a plan item when its plan first approved it (UTC days, like grant submissions), a referral on
+    the day it was sent, answered or done, a closure on the day the case was closed."""
+    start_dt, end_dt = _day_start(period.start), _day_start(period.end + timedelta(days=1))
+    of_programme = Case.programme_id == programme.id
+    count = func.count()
+
+    def on(column):
+        return and_(column >= period.start, column <= period.end)
+
+    def referrals(part, condition):
+        return (select(*_columns(part, count, key=ServiceProvider.provider_type)).select_from(Referral)
+                .join(Case, Referral.case_id == Case.id)
+                .join(ServiceProvider, Referral.provider_id == ServiceProvider.id)
+                .where(of_programme, condition).group_by(ServiceProvider.provider_type))
+
+    answered = on(Referral.answered_on)
+    return {
+        "plan_items": select(*_columns("plan_items", count, key=PlanItem.item_type)).select_from(PlanItem)
+        .join(ReintegrationPlan, PlanItem.plan_id == ReintegrationPlan.id)
+        .join(Case, ReintegrationPlan.case_id == Case.id)
+        .where(of_programme, PlanItem.first_approved_at >= start_dt, PlanItem.first_approved_at < end_dt)
+        .group_by(PlanItem.item_type),
+        "referrals_sent": referrals("referrals_sent", on(Referral.sent_on)),
+        "referrals_accepted": referrals("referrals_accepted", and_(
+            answered, Referral.status.in_((ReferralStatus.ACCEPTED, ReferralStatus.DONE)))),
+        "referrals_refused": referrals("referrals_refused", and_(answered, Referral.status == ReferralStatus.REFUSED)),
+        "referrals_done": referrals("referrals_done", on(Referral.done_on)),
+        "closures": select(*_columns("closures", count, key=CaseClosure.reason)).select_from(CaseClosure)
+        .join(Case, CaseClosure.case_id == Case.id)
+        .where(of_programme, CaseClosure.kind == ClosureKind.CLOSED, on(CaseClosure.on_date))
+        .group_by(CaseClosure.reason),
+    }
+
+
+def _services(tally: dict) -> tuple[dict, dict, dict]:
+    by_type = {t: 0 for t in PLAN_TYPES}
+    for key, _num, n, _amount in tally["plan_items"]:
+        by_type[key] = n
+    by_dimension = {d: sum(by_type[t] for t in TYPES_OF[d]) for d in DIMENSIONS}
+    plan_items = {"by_type": by_type, "by_dimension": by_dimension, "total": sum(by_dimension.values())}
+    by_provider = {t: {m: 0 for m in REFERRAL_MEASURES} for t in PROVIDER_TYPES}
+    for measure in REFERRAL_MEASURES:
+        for key, _num, n, _amount in tally[f"referrals_{measure}"]:
+            by_provider.setdefault(key, {m: 0 for m in REFERRAL_MEASURES})[measure] = n
+    referrals = {"by_provider_type": by_provider,
+                 "total": {m: sum(row[m] for row in by_provider.values()) for m in REFERRAL_MEASURES}}
+    by_reason = {r: 0 for r in CLOSURE_REASONS}
+    for key, _num, n, _amount in tally["closures"]:
+        by_reason[key] = n
+    return plan_items, referrals, {"by_reason": by_reason, "total": sum(by_reason.values())}
 
 
 def _months(period: Period, limit: int = 1200) -> list[str]:

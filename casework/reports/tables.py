@@ -12,14 +12,30 @@ from flask_babel import lazy_gettext as _l
 
 from casework.cases.labels import SEX_LABELS, VULNERABILITY_LABELS
 from casework.cases.models import Sex, Vulnerability
+from casework.closures.labels import REASON_REPORT_LABELS
+from casework.closures.models import ClosureReason
 from casework.grants.labels import CATEGORY_LABELS
 from casework.grants.models import GrantCategory
-from casework.reports.engine import AGE_GROUPS, SEXES, Figures
+from casework.plans.labels import DIMENSION_LABELS, TYPE_LABELS
+from casework.plans.models import Dimension, ItemType
+from casework.referrals.labels import PROVIDER_TYPE_LABELS
+from casework.referrals.models import ProviderType
+from casework.reports.engine import (
+    AGE_GROUPS,
+    CLOSURE_REASONS,
+    DIMENSIONS,
+    PROVIDER_TYPES,
+    REFERRAL_MEASURES,
+    SEXES,
+    TYPES_OF,
+    Figures,
+)
 
 SHEET_NAMES = {
     "report": _l("Report"), "totals": _l("Totals"), "arrivals": _l("Arrivals"), "by_sex": _l("By sex"),
     "by_age_group": _l("By age group"), "by_municipality": _l("By municipality"),
     "by_vulnerability": _l("By vulnerability"), "grants": _l("Grants"), "budget": _l("Budget"),
+    "plan_items": _l("Plan items"), "referrals": _l("Referrals"), "closures": _l("Closures"),
 }
 
 
@@ -115,6 +131,41 @@ def build_tables(figures: Figures) -> list[Table]:
                             [str(_l("Left")), b.get("left")],
                             [str(_l("Disbursed")), b.get("disbursed")],
                         ]))
+    tables += _services_tables(figures)
+    return tables
+
+
+REFERRAL_COLUMNS = {"sent": _l("Sent"), "accepted": _l("Accepted"), "refused": _l("Refused"), "done": _l("Done")}
+
+
+def _services_tables(figures: Figures) -> list[Table]:
+    """Plan items, referrals and closures; a report submitted before they were counted has none."""
+    tables = []
+    if figures.plan_items is not None:
+        plan, rows = figures.plan_items, []
+        for d in DIMENSIONS:
+            dimension = _label(DIMENSION_LABELS, Dimension, d)
+            rows += [[dimension, _label(TYPE_LABELS, ItemType, t), plan["by_type"].get(t, 0)] for t in TYPES_OF[d]]
+            rows.append([dimension, str(_l("All types")), plan["by_dimension"].get(d, 0)])
+        rows.append([str(_l("Total")), "", plan["total"]])
+        tables.append(Table("plan_items", str(_l("Plan items approved in the period, by dimension and type")),
+                            [(_l("Dimension"), "text"), (_l("Type"), "text"), (_l("Plan items"), "int")], rows))
+    if figures.referrals is not None:
+        ref = figures.referrals
+        rows = [[_label(PROVIDER_TYPE_LABELS, ProviderType, t)] + [ref["by_provider_type"].get(t, {}).get(m, 0)
+                                                                  for m in REFERRAL_MEASURES]
+                for t in PROVIDER_TYPES]
+        rows.append([str(_l("Total"))] + [ref["total"][m] for m in REFERRAL_MEASURES])
+        tables.append(Table("referrals", str(_l("Referrals by the provider's type and outcome")),
+                            [(_l("Provider type"), "text")] + [(REFERRAL_COLUMNS[m], "int") for m in REFERRAL_MEASURES],
+                            rows))
+    if figures.closures is not None:
+        closures = figures.closures
+        rows = [[_label(REASON_REPORT_LABELS, ClosureReason, r), closures["by_reason"].get(r, 0)]
+                for r in CLOSURE_REASONS]
+        rows.append([str(_l("Total")), closures["total"]])
+        tables.append(Table("closures", str(_l("Cases closed in the period, by reason")),
+                            [(_l("Reason"), "text"), (_l("Closures"), "int")], rows))
     return tables
 
 
@@ -139,6 +190,9 @@ FIGURE_LABELS = {
     "grants": _l("Grants"),
     "grants_by_category": _l("Grants by category"),
     "budget": _l("Budget"),
+    "plan_items": _l("Plan items approved"),
+    "referrals": _l("Referrals"),
+    "closures": _l("Cases closed"),
 }
 MEASURE_LABELS = {
     "proposed_count": _l("proposed"), "proposed_amount": _l("amount proposed"),
@@ -147,6 +201,15 @@ MEASURE_LABELS = {
     "rejected_count": _l("rejected"), "pending_count": _l("pending"), "pending_amount": _l("amount pending"),
     "disbursed_amount": _l("amount disbursed"), "used": _l("used"), "left": _l("left"), "amount": _l("amount"),
     "disbursed": _l("disbursed"), "cases": _l("cases"), "persons": _l("persons"),
+    "by_type": _l("by type"), "by_dimension": _l("by dimension"), "by_provider_type": _l("by the provider's type"),
+    "by_reason": _l("by reason"), "total": _l("total"), "sent": _l("sent"), "accepted": _l("accepted"),
+    "refused": _l("refused"), "done": _l("done"),
+}
+# The coded values under each of these tables' keys, with their domain's labels.
+CODE_LABELS = {
+    "plan_items": ((TYPE_LABELS, ItemType), (DIMENSION_LABELS, Dimension)),
+    "referrals": ((PROVIDER_TYPE_LABELS, ProviderType),),
+    "closures": ((REASON_REPORT_LABELS, ClosureReason),),
 }
 
 
@@ -161,6 +224,9 @@ def figure_label(key: str) -> str:
             part = _label(VULNERABILITY_LABELS, Vulnerability, part)
         elif head == "grants_by_category":
             part = _label(CATEGORY_LABELS, GrantCategory, part)
+        elif head in CODE_LABELS and part not in MEASURE_LABELS:
+            part = next((_label(labels, enum_cls, part) for labels, enum_cls in CODE_LABELS[head]
+                         if part in {m.value for m in enum_cls}), part)
         else:
             part = MEASURE_LABELS.get(part, part)
         parts.append(str(part))

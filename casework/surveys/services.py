@@ -29,6 +29,7 @@ from casework.auth.models import Role
 from casework.auth.permissions import can_edit_case
 from casework.errors import DomainError, NotAllowed
 from casework.extensions import db
+from casework.surveys.labels import round_label
 from casework.surveys.models import (
     DIMENSIONS,
     SCORE_PLACES,
@@ -349,7 +350,7 @@ def record_survey(person, instrument_version: SurveyInstrumentVersion, answers, 
         SurveyResponse.round == label))
     if duplicate is not None:
         raise DomainError(_("%(name)s already has a %(code)s survey for the round '%(round)s'.",
-                            name=person.full_name, code=instrument_version.instrument.code, round=label), "round")
+                            name=person.full_name, code=instrument_version.instrument.code, round=round_label(label)), "round")
     scores = score_answers(definition, answers)
     response = SurveyResponse(
         case_id=case.id, person_id=person.id, instrument_id=instrument_version.instrument_id,

@@ -1,4 +1,6 @@
 """Words on screen for tasks."""
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from casework.tasks.models import TaskStatus
@@ -10,6 +12,8 @@ ORIGIN_LABELS = {
     "plan_item": _l("Plan item's target date"),
     "grant_sent_back": _l("Grant sent back"),
     "tranche_review": _l("Review before the next tranche"),
+    "monitoring_visit": _l("Scheduled monitoring visit"),
+    "visit_follow_up": _l("Next step from a monitoring visit"),
 }
 PLAN_DUE_TITLE = _l("Write the reintegration plan")
 PLAN_ITEM_TITLE = _l("Plan item due: %(goal)s")
@@ -23,6 +27,12 @@ VIEW_LABELS = {"overdue": _l("Overdue"), "soon": _l("Due within 7 days"), "open"
 
 def title_of(task) -> str:
     """The task's title as the reader should see it."""
+    if task.origin_kind == "monitoring_visit":
+        # Stored in English ("Monitoring visit, 3 months after arrival"); read in the reader's language.
+        from casework.monitoring.services import visit_title
+
+        months = re.search(r"\d+", task.title)
+        return visit_title(int(months.group())) if months else task.title
     label = RULE_TITLES.get(task.origin_kind)
     if label is None or task.origin_id is None:
         return task.title

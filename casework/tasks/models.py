@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow
 
+RULE_OPEN_SQL = "status = 'open' AND origin_kind NOT IN ('manual', 'visit_follow_up')"
+
 
 class TaskStatus(str, enum.Enum):
     OPEN = "open"
@@ -24,10 +26,10 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_on"),
         Index("ix_tasks_case_status", "case_id", "status"),
-        # A rule makes one open task per thing it is about, however often it runs.
+        # A rule makes one open task per thing it is about, however often it runs. Tasks typed by a
+        # person (by hand, or a visit's next steps) may be many per thing.
         Index("uq_tasks_open_origin", "origin_kind", "origin_id", unique=True,
-              sqlite_where=text("status = 'open' AND origin_kind != 'manual'"),
-              postgresql_where=text("status = 'open' AND origin_kind != 'manual'")),
+              sqlite_where=text(RULE_OPEN_SQL), postgresql_where=text(RULE_OPEN_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +38,8 @@ class Task(Base):
     title: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(enum_type(TaskStatus, "task_status"), default=TaskStatus.OPEN)
-    # "manual", or the rule that made it: plan_due, plan_item, grant_sent_back, tranche_review, ...
+    # "manual", "visit_follow_up" (typed at a visit), or the rule that made it: plan_due, plan_item,
+    # grant_sent_back, tranche_review, monitoring_visit (origin_id: the scheduled visit)
     origin_kind: Mapped[str] = mapped_column(String(40), default="manual")
     origin_id: Mapped[int | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

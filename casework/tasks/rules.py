@@ -58,7 +58,7 @@ def close_origin_tasks(kind: str, origin_id: int, actor=None) -> None:
 
 
 def after_status_change(case, old_status, new_status, actor=None) -> None:
-    """On arrival the plan falls due; a closed or withdrawn case has no open tasks left."""
+    """On arrival the plan and the scheduled monitoring visits fall due; a closed or withdrawn case has no open tasks left."""
     from casework.cases.models import CaseStatus
     from casework.plans.services import plan_due_on, plan_of
 
@@ -67,6 +67,9 @@ def after_status_change(case, old_status, new_status, actor=None) -> None:
         if plan is None or plan.approved_number is None:
             ensure(case, "plan_due", case.id, str(labels.PLAN_DUE_TITLE), plan_due_on(case), case.caseworker_id,
                    actor)
+        from casework.monitoring.services import schedule_visits
+
+        schedule_visits(case, actor)
     elif new_status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
         db.session.execute(update(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN)
                            .values(status=TaskStatus.CANCELLED, closed_at=utcnow(),

@@ -11,6 +11,7 @@ import pytest
 from casework.audit.models import AuditEvent
 from casework.extensions import db
 from casework.grants import services as grant_services
+from casework.monitoring.services import record_visit
 from casework.notes.services import add_note
 from casework.plans import services as plan_services
 from casework.referrals import services as referral_services
@@ -40,6 +41,10 @@ def test_the_case_file_holds_the_case_and_no_sensitive_note(office, client, auth
     grant_services.record_disbursement(grant, office.caseworker, paid_on=date.today(), amount="700", mode="cash",
                                        receipt_reference="R-77")
     add_note(case, "visit", date(2011, 3, 1), "The bakery oven is installed.", actor=office.caseworker)
+    record_visit(case, {"visited_on": date(2011, 3, 1), "kind": "home", "visited_by": "Ana Ilić",
+                        "member_ids": [case.principal.id],
+                        "grants": {grant.id: {"use": "partly", "what_was_done": "Half the oven paid",
+                                              "handover_confirmed": True}}}, actor=office.caseworker)
     add_note(case, "phone_call", date(2011, 3, 2), "Spoke of the violence at home.", is_sensitive=True,
              actor=office.caseworker)
     db.session.commit()
@@ -49,7 +54,8 @@ def test_the_case_file_holds_the_case_and_no_sensitive_note(office, client, auth
     text = " ".join(pdf_text(response.data, tmp_path).split())
     for expected in (case.reference, "Petrović, Jelena", "Micro-business", "Open a bakery in Niš", "Approved",
                      "Centre for Social Work", "Sent, awaiting an answer", "Grant", "CHF 1,200.00", "CHF 700.00",
-                     "R-77", "The bakery oven is installed."):
+                     "R-77", "The bakery oven is installed.", "Home visit", "by Ana Ilić",
+                     "Partly as planned — Half the oven paid"):
         assert expected in text, expected
     assert "violence" not in text
     event = db.session.query(AuditEvent).filter_by(action="case_file_exported").one()

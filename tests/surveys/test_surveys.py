@@ -257,7 +257,7 @@ def test_one_survey_per_person_and_round_and_members_under_the_instruments_age_a
     assert _load(runner, tmp_path, definition()).exit_code == 0
     marko = office.ch_case.principal
     _survey(marko, _version())
-    with pytest.raises(DomainError, match="already has a test-rss survey for the round 'intake'"):
+    with pytest.raises(DomainError, match="already has a test-rss survey for the round 'Intake'"):
         _survey(marko, _version(number=1))
     db.session.rollback()
     family = factory.case(office.ch, members=[factory.person("Jovanović", "Ivan"),

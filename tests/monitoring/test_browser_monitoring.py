@@ -1,0 +1,94 @@
+"""Monitoring in a real browser, at phone width: a case arrives and its 3-month visit task appears;
+the caseworker records the visit (plan progress, a grant "not as planned", a survey); the supervisor
+sees the flag; the case page shows the scores chart."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from casework.extensions import db
+from tests import factories
+from tests.browser_steps import login, logout
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def monitored(live_server):
+    from casework.cases.services import register_case
+    from casework.monitoring.services import set_schedule
+    from casework.surveys.services import load_instrument
+    from tests.grants.helpers import approved as approved_grant
+    from tests.plans.helpers import approved as approved_plan
+    from tests.surveys.test_surveys import definition
+
+    with live_server.app.app_context():
+        o = factories.office()
+        set_schedule(o.ch, date(2002, 7, 1), "3,6,12")
+        o.ch_case.caseworker_id = o.caseworker.id
+        db.session.commit()
+        approved_plan(o)
+        live_server.grant_id = approved_grant(o).id
+        load_instrument(json.dumps(definition()).encode())
+        case = register_case(o.ch, {"arrival_date": date.today(), "municipality": "Niš", "sending_country": "CH",
+                                    "caseworker_id": o.caseworker.id}, [factories.person("Nikolić", "Ana")],
+                             actor=o.caseworker)
+        db.session.commit()
+        live_server.new_case_id = case.id
+        live_server.case_id = o.ch_case.id
+        db.session.remove()
+    return live_server
+
+
+def _fits(page, path):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], (path, width)
+
+
+def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(monitored, browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    url = monitored.url
+    login(page, url, "caseworker")
+    page.goto(f"{url}/cases/{monitored.new_case_id}")
+    assert page.locator("#monitoring").get_by_text("Monitoring visit, 3 months after arrival").is_visible()
+    _fits(page, "new case")
+    page.goto(f"{url}/tasks/?view=open")
+    assert page.get_by_text("Monitoring visit, 3 months after arrival").first.is_visible()
+
+    page.goto(f"{url}/cases/{monitored.case_id}")
+    page.get_by_role("link", name="Record a visit").click()
+    _fits(page, "visit form")
+    page.select_option("#kind", "home")
+    assert page.get_by_text("Open a bakery in Niš").is_visible()
+    page.locator("select[name$='-status']").first.select_option("in_progress")
+    grant = monitored.grant_id
+    page.select_option(f"#grant-{grant}-use", "not_as_planned")
+    page.fill(f"#grant-{grant}-done", "Bought a used car instead of the tractor")
+    page.check(f"input[name='grant-{grant}-handover']")
+    page.fill("#followup-0-title", "Ask for the car's receipt")
+    page.fill("#followup-0-due_on", date.today().isoformat())
+    page.locator("details.visit-row summary").first.click()
+    for select in page.locator("details.visit-row").first.locator("select").all():
+        select.select_option(index=2 if select.locator("option").count() > 2 else 1)
+    page.get_by_role("button", name="Record the visit").click()
+    page.wait_for_selector("text=Visit recorded.")
+    assert page.locator("#monitoring").get_by_text("Bought a used car instead of the tractor").is_visible()
+    chart = page.locator("#surveys img")
+    assert chart.count() == 1 and chart.get_attribute("src").startswith("data:image/svg+xml;base64,")
+    assert page.locator("#surveys td.lowest").count() == 1
+    _fits(page, "case page with a visit")
+    logout(page)
+
+    login(page, url, "supervisor")
+    page.goto(f"{url}/my-work/")
+    page.get_by_role("link", name=f"Grant {grant}").first.click()
+    assert page.get_by_text("Flagged for the supervisor:").is_visible()
+    _fits(page, "grant page")
+    page.fill("textarea[name='resolution']", "Receipt seen; the car is used for the business")
+    page.get_by_role("button", name="Record what was done").click()
+    page.wait_for_selector("text=the grant's flag is cleared")
+    context.close()
