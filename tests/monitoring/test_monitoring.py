@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from casework.cases.models import CaseStatus
 from casework.cases.services import change_status, update_case
 from casework.extensions import db
@@ -283,6 +285,33 @@ def test_a_survey_taken_at_the_visit_is_scored_in_the_scheduled_visits_round(off
     assert survey.person_id == principal.id and survey.round == "month-3" and survey.taken_on == date.today()
     assert (str(survey.economic_score), str(survey.social_score), str(survey.psychosocial_score),
             str(survey.composite_score)) == ("0.6667", "0.7500", "0.2500", "0.5833")
+
+
+def test_a_survey_at_a_visit_outside_the_schedule_is_in_the_round_of_the_months_since_arrival(office):
+    from casework.errors import DomainError
+    from casework.surveys.models import SurveyResponse
+    from tests.surveys.test_surveys import ANSWERS
+
+    case, _plan, _grant = _monitored_case(office)
+    version = _instrument()
+    arrival, principal = case.arrival_date, case.principal
+
+    def visit(on):
+        return services.record_visit(case, {"visited_on": on, "kind": "phone", "visited_by": "Ana",
+                                            "member_ids": [principal.id],
+                                            "survey": {"version_id": version.id, "answers": {principal.id: ANSWERS}}},
+                                     actor=office.caseworker)
+
+    assert services.survey_round(None, date(2010, 1, 31), date(2010, 1, 31)) == "month-1"  # never intake
+    assert services.survey_round(None, date(2010, 1, 31), date(2010, 3, 14)) == "month-1"  # 28 Feb + 14 days
+    assert services.survey_round(None, date(2010, 1, 31), date(2010, 3, 16)) == "month-2"  # 31 Mar is nearer
+    visit(services.add_months(arrival, 2) + timedelta(days=10))
+    db.session.commit()
+    assert [s.round for s in db.session.query(SurveyResponse)] == ["month-2"]
+    with pytest.raises(DomainError, match="already has a test-rss survey for the round '2 months after arrival'"):
+        visit(services.add_months(arrival, 2) - timedelta(days=5))
+    db.session.rollback()
+    assert db.session.query(MonitoringVisit).count() == 1 and db.session.query(SurveyResponse).count() == 1
 
 
 def test_the_case_page_shows_each_members_scores_per_round_with_the_lowest_dimension_to_plan_for(office, client,
