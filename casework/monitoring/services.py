@@ -202,12 +202,22 @@ def visits_of(case) -> list[MonitoringVisit]:
         .order_by(MonitoringVisit.visited_on.desc(), MonitoringVisit.id.desc())))
 
 
-def survey_round(scheduled: ScheduledVisit | None, visited_on: date) -> str:
-    """The survey round of a visit: the scheduled visit's months ("month 3"), the same on every case
-    so rounds compare; a visit outside the schedule is its own round, by its date."""
+def survey_round(scheduled: ScheduledVisit | None, arrival: date, visited_on: date) -> str:
+    """The survey round of a visit, a code of casework.surveys.services: the scheduled visit's
+    ("month-3" for the 3-month visit), the same on every case so rounds compare. A visit outside the
+    schedule takes the round of the whole months since arrival, to the nearest month and at least
+    one ("month-2" for a visit 2 months and 10 days after arrival)."""
+    from casework.surveys.services import round_code
+
     if scheduled is not None:
-        return f"month {scheduled.months}"
-    return f"visit {visited_on.isoformat()}"
+        return round_code(scheduled.months)
+    months = 0
+    while add_months(arrival, months + 1) <= visited_on:
+        months += 1
+    after, before = add_months(arrival, months + 1), add_months(arrival, months)
+    if (after - visited_on) < (visited_on - before):
+        months += 1
+    return round_code(max(months, 1))
 
 
 # --- recording a visit ------------------------------------------------------------------
@@ -369,7 +379,7 @@ def record_visit(case, values: dict, actor=None, today: date | None = None) -> M
     if version is not None:
         from casework.surveys.services import record_survey
 
-        label = survey_round(scheduled, visited_on)
+        label = survey_round(scheduled, case.arrival_date, visited_on)
         for pid, answers in survey_answers.items():
             record_survey(persons[pid], version, answers, label, visited_on, actor=actor, today=today)
     record("monitoring_visit_recorded", user=actor, entity=visit, programme_id=case.programme_id,

@@ -75,13 +75,12 @@ def _int(text) -> int | None:
 def _survey_context(case) -> dict:
     """The instrument a visit's survey uses (the latest version; ?survey=<version id> picks another
     instrument) and the members old enough for it."""
-    from casework.surveys.services import DEFAULT_MIN_AGE, instruments
+    from casework.surveys.services import eligibility_refusal, instruments
 
     versions = [i.latest for i in instruments() if i.latest is not None]
     wanted = _int(request.values.get("survey_version") or request.args.get("survey"))
     version = next((v for v in versions if v.id == wanted), versions[0] if versions else None)
-    min_age = int(version.definition.get("min_age", DEFAULT_MIN_AGE)) if version else 0
-    surveyed = [p for p in case.persons if version and p.age_on(today()) >= min_age]
+    surveyed = [p for p in case.persons if version and eligibility_refusal(p, version, today()) is None]
     return {"survey_versions": versions, "survey_version": version, "surveyed": surveyed}
 
 

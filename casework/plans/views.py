@@ -79,7 +79,7 @@ def _link_form(case, formdata=None):
     return form
 
 
-def _page(case, item_form=None, decision_form=None, status: int = 200, open_item_form: bool = False):
+def _page(case, item_form=None, decision_form=None, status: int = 200, asked_dimension=None):
     plan = services.plan_of(case)
     can_edit = can_edit_case(current_user, case)
     editable = can_edit and (plan is None or workflow.allowed("edit", plan.status))
@@ -94,7 +94,7 @@ def _page(case, item_form=None, decision_form=None, status: int = 200, open_item
         can_approve=services.can_approve(current_user, plan),
         refusal=services.approval_refusal(current_user, plan) if plan and plan.status == PlanStatus.SUBMITTED
         else None, grants_by_item=services.grants_by_item(plan) if plan else {},
-        due_on=services.plan_due_on(case), item_sections=_item_sections, open_item_form=open_item_form,
+        due_on=services.plan_due_on(case), item_sections=_item_sections, asked_dimension=asked_dimension,
         documents_section=owner_section(plan) if plan else None, **LABELS), status
 
 
@@ -122,7 +122,7 @@ def detail(case_id: int):
     person_id = int_or_none(request.args.get("person"))
     if any(p.id == person_id for p in case.persons):
         form.person_id.data = person_id
-    return _page(case, item_form=form, open_item_form=True)
+    return _page(case, item_form=form, asked_dimension=dimension)
 
 
 @bp.route("/cases/<int:case_id>/plan/items", methods=["POST"])

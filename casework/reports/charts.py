@@ -26,8 +26,6 @@ CHARTS = {
     # The grants table's title names its currency: the chart draws the amounts (proposed, approved,
     # pending, disbursed), not the counts. Long category names read best on the side.
     "grants": (pygal.HorizontalBar, [2, 5, 8, 9]),
-    # A member's survey scores per round (the case page): the three dimensions and the composite.
-    "survey_scores": (pygal.Line, [2, 3, 4, 5]),
 }
 
 
@@ -56,6 +54,11 @@ def chart_for(table) -> str | None:
     chart.x_labels = [str(r[0]) for r in rows]
     for index in columns:
         chart.add(table.headers[index], [_number(r[index]) for r in rows])
+    return data_uri(chart)
+
+
+def data_uri(chart) -> str:
+    """A rendered pygal chart as a data: URI (an image the Content-Security-Policy allows)."""
     svg = chart.render(is_unicode=False)
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 

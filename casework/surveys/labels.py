@@ -1,6 +1,4 @@
 """Words on screen for sustainability surveys."""
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -12,16 +10,19 @@ DIMENSION_LABELS = {
 COMPOSITE = _l("Composite")
 INTAKE = _l("Intake")
 SURVEYS = _l("Sustainability surveys")
-SCORES = _l("Sustainability scores")
-ROUND = _l("Round")
+INSTRUMENTS = _l("Survey instruments")
+EXAMPLE_WARNING = _l("This is the example instrument shipped with casework, not IOM's official Reintegration "
+                     "Sustainability Survey. Its questions, scores and weights are illustrative only; load your "
+                     "office's own instrument to replace it.")
 
 
-def round_label(value: str) -> str:
-    """A survey round as the reader should see it: "intake", a scheduled visit's "month 3", or as typed."""
-    if value == "intake":
+def round_label(code: str) -> str:
+    """A survey round in words: "Intake", "3 months after arrival"."""
+    from casework.surveys.services import round_months
+
+    months = round_months(code)
+    if months == 0:
         return str(INTAKE)
-    match = re.fullmatch(r"month (\d+)", value)
-    if match:
-        months = int(match.group(1))
-        return ngettext("%(num)d month after arrival", "%(num)d months after arrival", months)
-    return value
+    if months is None:
+        return code
+    return ngettext("%(num)d month after arrival", "%(num)d months after arrival", months)

@@ -64,6 +64,7 @@ class SurveyInstrumentVersion(Base):
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     instrument: Mapped[SurveyInstrument] = relationship(back_populates="versions")
+    loaded_by: Mapped[User | None] = relationship()  # noqa: F821
 
 
 class SurveyResponse(Base):
@@ -79,7 +80,7 @@ class SurveyResponse(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     instrument_id: Mapped[int] = mapped_column(ForeignKey("survey_instruments.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_instrument_versions.id"), index=True)
-    # "intake", or the label of the monitoring visit it was taken at.
+    # "intake", or "month-N" for the round N months after arrival (casework.surveys.services).
     round: Mapped[str] = mapped_column(String(60))
     taken_on: Mapped[date] = mapped_column(Date)
     # {question code: option code}

@@ -18,6 +18,8 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cache
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,6 +29,7 @@ from casework.auth.models import Role
 from casework.auth.permissions import can_edit_case
 from casework.errors import DomainError, NotAllowed
 from casework.extensions import db
+from casework.surveys.labels import round_label
 from casework.surveys.models import (
     DIMENSIONS,
     SCORE_PLACES,
@@ -39,8 +42,16 @@ CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
 MAX_TITLE = 200
 MAX_TEXT = 1000
 MAX_FILE_BYTES = 1_000_000
-MAX_ROUND = 60
 DEFAULT_MIN_AGE = 18
+# Survey rounds are stored as codes: "intake", or "month-N" for the round taken N months after
+# arrival (a monitoring visit's round: "month-3" for the 3-month visit). Rounds sort by N,
+# intake first; labels.round_label gives their words on screen.
+INTAKE = "intake"
+MONTH_ROUND = re.compile(r"month-([1-9][0-9]{0,2})")
+MAX_ROUND_MONTHS = 240
+# The rounds the web form offers; the service takes any month from 1 to MAX_ROUND_MONTHS.
+OFFERED_MONTHS = (1, 2, 3, 4, 6, 8, 9, 12, 18, 24, 30, 36, 48, 60)
+EXAMPLE_FILE = Path(__file__).resolve().parent / "example-instrument.json"
 INSTRUMENT_KEYS = {"code", "title", "description", "min_age", "dimension_weights", "questions"}
 QUESTION_KEYS = {"code", "dimension", "text", "weight", "options"}
 OPTION_KEYS = {"code", "text", "score"}
@@ -229,6 +240,21 @@ def instruments() -> list[SurveyInstrument]:
     return list(db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.code)))
 
 
+def instrument_by_code(code: str) -> SurveyInstrument | None:
+    return db.session.scalar(select(SurveyInstrument).where(SurveyInstrument.code == code))
+
+
+@cache
+def example_code() -> str:
+    """The code of the example instrument shipped with casework (its file's code)."""
+    return json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))["code"]
+
+
+def is_shipped_example(instrument: SurveyInstrument) -> bool:
+    """Whether an instrument is the shipped example: illustrative, not IOM's official survey."""
+    return instrument.code == example_code()
+
+
 # --- surveys ---------------------------------------------------------------------------------
 
 def score_answers(definition: dict, answers) -> dict[str, Fraction]:
@@ -242,12 +268,14 @@ def score_answers(definition: dict, answers) -> dict[str, Fraction]:
     totals = {name: [Fraction(0), Fraction(0)] for name in DIMENSIONS}
     for question in definition["questions"]:
         chosen = answers.get(question["code"])
+        # The field is the question's, so a form shows the refusal beside the question.
+        field = f"answer_{question['code']}"
         if chosen is None or chosen == "":
-            raise DomainError(_("Question '%(code)s' is not answered.", code=question["code"]), "answers")
+            raise DomainError(_("Question '%(code)s' is not answered.", code=question["code"]), field)
         option = next((o for o in question["options"] if o["code"] == chosen), None)
         if option is None:
             raise DomainError(_("Question '%(code)s' has no answer option '%(option)s'.",
-                                code=question["code"], option=chosen), "answers")
+                                code=question["code"], option=chosen), field)
         weight = Fraction(question["weight"])
         totals[question["dimension"]][0] += weight * Fraction(option["score"])
         totals[question["dimension"]][1] += weight
@@ -262,13 +290,44 @@ def rounded(score: Fraction) -> Decimal:
     return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _round_label(value) -> str:
-    value = (value or "").strip() if isinstance(value, str) else ""
+def round_months(code) -> int | None:
+    """0 for the intake round, N for "month-N", None for anything that is not a round."""
+    if code == INTAKE:
+        return 0
+    match = MONTH_ROUND.fullmatch(code) if isinstance(code, str) else None
+    if match is None or int(match.group(1)) > MAX_ROUND_MONTHS:
+        return None
+    return int(match.group(1))
+
+
+def round_code(months: int) -> str:
+    return INTAKE if months == 0 else f"month-{months}"
+
+
+def check_round(value) -> str:
+    """A survey round's code, or a refusal: "intake", or "month-N" (N months after arrival)."""
+    value = value.strip() if isinstance(value, str) else ""
     if not value:
         raise DomainError(_("Name the survey round: intake, or the monitoring visit."), "round")
-    if len(value) > MAX_ROUND or "\n" in value or "\r" in value:
-        raise DomainError(_("A survey round's name is one line of at most %(n)d characters.", n=MAX_ROUND), "round")
+    if round_months(value) is None:
+        raise DomainError(_("A survey round is 'intake' or 'month-N', taken N months after arrival (N from 1 "
+                            "to %(n)d).", n=MAX_ROUND_MONTHS), "round")
     return value
+
+
+def min_age_of(instrument_version: SurveyInstrumentVersion) -> int:
+    try:
+        return int(instrument_version.definition.get("min_age", DEFAULT_MIN_AGE))
+    except (AttributeError, TypeError, ValueError, InvalidOperation):
+        raise DomainError(_("Choose the instrument version the survey used."), "instrument_version") from None
+
+
+def eligibility_refusal(person, instrument_version: SurveyInstrumentVersion, on_date: date) -> str | None:
+    """Why a person may not answer this instrument on a day (too young for it), or None."""
+    min_age = min_age_of(instrument_version)
+    if person.age_on(on_date) < min_age:
+        return _("This instrument is for returnees aged %(n)d or more.", n=min_age)
+    return None
 
 
 def record_survey(person, instrument_version: SurveyInstrumentVersion, answers, round, on_date: date | None,
@@ -277,24 +336,21 @@ def record_survey(person, instrument_version: SurveyInstrumentVersion, answers, 
     case = person.case
     if actor is not None and not can_edit_case(actor, case):
         raise NotAllowed(_("You may not record surveys on this case."))
-    label = _round_label(round)
+    label = check_round(round)
     if on_date is None:
         raise DomainError(_("Enter the date the survey was taken."), "on_date")
     if on_date > (today or date.today()):
         raise DomainError(_("The date of a survey cannot be in the future."), "on_date")
-    try:
-        definition = instrument_version.definition
-        min_age = int(definition.get("min_age", DEFAULT_MIN_AGE))
-    except (AttributeError, TypeError, ValueError, InvalidOperation):
-        raise DomainError(_("Choose the instrument version the survey used."), "instrument_version") from None
-    if person.age_on(on_date) < min_age:
-        raise DomainError(_("This instrument is for returnees aged %(n)d or more.", n=min_age), "person")
+    refusal = eligibility_refusal(person, instrument_version, on_date)
+    if refusal:
+        raise DomainError(refusal, "person")
+    definition = instrument_version.definition
     duplicate = db.session.scalar(select(SurveyResponse.id).where(
         SurveyResponse.person_id == person.id, SurveyResponse.instrument_id == instrument_version.instrument_id,
         SurveyResponse.round == label))
     if duplicate is not None:
         raise DomainError(_("%(name)s already has a %(code)s survey for the round '%(round)s'.",
-                            name=person.full_name, code=instrument_version.instrument.code, round=label), "round")
+                            name=person.full_name, code=instrument_version.instrument.code, round=round_label(label)), "round")
     scores = score_answers(definition, answers)
     response = SurveyResponse(
         case_id=case.id, person_id=person.id, instrument_id=instrument_version.instrument_id,
@@ -313,6 +369,25 @@ def record_survey(person, instrument_version: SurveyInstrumentVersion, answers, 
     return response
 
 
+def _in_round_order(responses) -> list[SurveyResponse]:
+    return sorted(responses, key=lambda r: (round_months(r.round) if round_months(r.round) is not None
+                                            else MAX_ROUND_MONTHS + 1, r.taken_on, r.id))
+
+
 def surveys_of(person) -> list[SurveyResponse]:
-    return list(db.session.scalars(select(SurveyResponse).where(SurveyResponse.person_id == person.id)
-                                   .order_by(SurveyResponse.taken_on, SurveyResponse.id)))
+    """A person's surveys, intake first, then by months after arrival."""
+    return _in_round_order(db.session.scalars(select(SurveyResponse).where(SurveyResponse.person_id == person.id)))
+
+
+def surveys_of_case(case) -> list[SurveyResponse]:
+    """The surveys of a case's members, in round order, with their versions and instruments."""
+    from sqlalchemy.orm import selectinload
+
+    return _in_round_order(db.session.scalars(
+        select(SurveyResponse).where(SurveyResponse.case_id == case.id)
+        .options(selectinload(SurveyResponse.instrument_version).selectinload(SurveyInstrumentVersion.instrument))))
+
+
+def lowest_dimension(response: SurveyResponse) -> str:
+    """The dimension with the lowest score (the first of DIMENSIONS among equal ones)."""
+    return min(DIMENSIONS, key=response.score)

@@ -77,9 +77,9 @@ def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(moni
     page.get_by_role("button", name="Record the visit").click()
     page.wait_for_selector("text=Visit recorded.")
     assert page.locator("#monitoring").get_by_text("Bought a used car instead of the tractor").is_visible()
-    chart = page.locator("#survey-scores img")
+    chart = page.locator("#surveys img")
     assert chart.count() == 1 and chart.get_attribute("src").startswith("data:image/svg+xml;base64,")
-    assert page.locator("#survey-scores td.lowest").count() == 1
+    assert page.locator("#surveys td.lowest").count() == 1
     _fits(page, "case page with a visit")
     logout(page)
 

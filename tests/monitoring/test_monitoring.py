@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from casework.cases.models import CaseStatus
 from casework.cases.services import change_status, update_case
 from casework.extensions import db
@@ -280,9 +282,36 @@ def test_a_survey_taken_at_the_visit_is_scored_in_the_scheduled_visits_round(off
     [survey] = db.session.query(SurveyResponse).all()
     # By hand: economic (2*0.5 + 1*1)/3 = 2/3; social (0.5 + 1)/2 = 3/4; psychosocial (0.5 + 0)/2 = 1/4;
     # composite (2*2/3 + 3/4 + 1/4)/4 = 7/12.
-    assert survey.person_id == principal.id and survey.round == "month 3" and survey.taken_on == date.today()
+    assert survey.person_id == principal.id and survey.round == "month-3" and survey.taken_on == date.today()
     assert (str(survey.economic_score), str(survey.social_score), str(survey.psychosocial_score),
             str(survey.composite_score)) == ("0.6667", "0.7500", "0.2500", "0.5833")
+
+
+def test_a_survey_at_a_visit_outside_the_schedule_is_in_the_round_of_the_months_since_arrival(office):
+    from casework.errors import DomainError
+    from casework.surveys.models import SurveyResponse
+    from tests.surveys.test_surveys import ANSWERS
+
+    case, _plan, _grant = _monitored_case(office)
+    version = _instrument()
+    arrival, principal = case.arrival_date, case.principal
+
+    def visit(on):
+        return services.record_visit(case, {"visited_on": on, "kind": "phone", "visited_by": "Ana",
+                                            "member_ids": [principal.id],
+                                            "survey": {"version_id": version.id, "answers": {principal.id: ANSWERS}}},
+                                     actor=office.caseworker)
+
+    assert services.survey_round(None, date(2010, 1, 31), date(2010, 1, 31)) == "month-1"  # never intake
+    assert services.survey_round(None, date(2010, 1, 31), date(2010, 3, 14)) == "month-1"  # 28 Feb + 14 days
+    assert services.survey_round(None, date(2010, 1, 31), date(2010, 3, 16)) == "month-2"  # 31 Mar is nearer
+    visit(services.add_months(arrival, 2) + timedelta(days=10))
+    db.session.commit()
+    assert [s.round for s in db.session.query(SurveyResponse)] == ["month-2"]
+    with pytest.raises(DomainError, match="already has a test-rss survey for the round '2 months after arrival'"):
+        visit(services.add_months(arrival, 2) - timedelta(days=5))
+    db.session.rollback()
+    assert db.session.query(MonitoringVisit).count() == 1 and db.session.query(SurveyResponse).count() == 1
 
 
 def test_the_case_page_shows_each_members_scores_per_round_with_the_lowest_dimension_to_plan_for(office, client,
@@ -294,22 +323,24 @@ def test_the_case_page_shows_each_members_scores_per_round_with_the_lowest_dimen
     answers = {"income": "o0", "debt": "o0", "housing": "o2", "services": "o2", "belonging": "o1", "wellbeing": "o1"}
     record_survey(marko, version, answers, "intake", date(2010, 5, 3))
     record_survey(marko, version, {**answers, "income": "o4", "debt": "o1", "housing": "o0", "services": "o0"},
-                  "month 3", date(2010, 8, 2))
+                  "month-3", date(2010, 8, 2))
     db.session.commit()
     auth.login("caseworker")
     page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
-    start = page.index('id="survey-scores"')
+    start = page.index('id="surveys"')
     section = page[start:page.index("</section>", start)]
     assert "Intake" in section and "3 months after arrival" in section
     # intake: economic 0.00, social 1.00, psychosocial 0.50; month 3: economic 1.00, social 0.00 (the lowest).
     assert section.index("0.00") < section.index("1.00")
-    assert '<td class="num lowest" data-label="Social">0.00 <strong>(lowest)</strong>' in section
+    assert '<td class="num lowest" data-label="Social">0.00 <strong class="badge">lowest</strong>' in section
     assert 'data:image/svg+xml;base64,' in section and jelena.full_name not in section
     link = f"/cases/{office.ch_case.id}/plan?dimension=social&amp;person={marko.id}#add-item"
     assert link in section
     plan_page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert 'id="add-item" open' in plan_page
     assert '<option selected value="housing">' in plan_page or 'value="housing" selected' in plan_page
+    assert (f'<option selected value="{marko.id}">' in plan_page
+            or f'value="{marko.id}" selected' in plan_page)
     auth.logout()
     auth.login("caseworker.uk")
     assert client.get(f"/cases/{office.ch_case.id}").status_code == 404

@@ -130,7 +130,7 @@ def test_all_lowest_and_all_highest_answers_score_0_and_1(office, runner, tmp_pa
     lowest = {q: "o0" for q in ANSWERS}
     highest = {"income": "o4", "debt": "o1", "housing": "o2", "services": "o2", "belonging": "o2", "wellbeing": "o2"}
     low = _survey(office.ch_case.principal, _version(), lowest)
-    high = _survey(office.ch_case.principal, _version(), highest, round="3-month visit")
+    high = _survey(office.ch_case.principal, _version(), highest, round="month-3")
     assert {low.economic_score, low.social_score, low.psychosocial_score, low.composite_score} == {Decimal(0)}
     assert {high.economic_score, high.social_score, high.psychosocial_score, high.composite_score} == {Decimal(1)}
 
@@ -151,7 +151,7 @@ def test_a_changed_file_makes_version_2_and_surveys_under_version_1_keep_their_s
     assert old.instrument_version.number == 1
     assert (old.economic_score, old.composite_score) == (Decimal("0.6667"), Decimal("0.5833"))
     assert _version(number=1).definition["questions"][1]["options"][1]["score"] == "1"
-    after = _survey(marko, _version(number=2), round="3-month visit", on=date(2011, 8, 1))
+    after = _survey(marko, _version(number=2), round="month-3", on=date(2011, 8, 1))
     # economic: (2 × 0.5 + 1 × 0.5) / 3 = 0.5; composite: (0.5 + 0.75 + 0.25) / 3 = 0.5
     assert (after.economic_score, after.composite_score) == (Decimal("0.5000"), Decimal("0.5000"))
     # loading version 1's file again is a change from version 2: it becomes version 3, nothing rewritten
@@ -234,7 +234,9 @@ REFUSED_SURVEYS = {
     "unknown option": (dict(answers={**ANSWERS, "debt": "o7"}), "Question 'debt' has no answer option 'o7'."),
     "answers not pairs": (dict(answers=["o1", "o2"]), "question code and option code pairs"),
     "no round": (dict(round="  "), "Name the survey round"),
-    "two-line round": (dict(round="visit\n2"), "one line of at most 60 characters"),
+    "free-text round": (dict(round="3-month visit"), "A survey round is 'intake' or 'month-N'"),
+    "round past 240 months": (dict(round="month-241"), "A survey round is 'intake' or 'month-N'"),
+    "round month 0": (dict(round="month-0"), "A survey round is 'intake' or 'month-N'"),
     "no date": (dict(on=None), "Enter the date the survey was taken."),
     "future date": (dict(on=date.today() + timedelta(days=1)), "cannot be in the future"),
 }
@@ -255,7 +257,7 @@ def test_one_survey_per_person_and_round_and_members_under_the_instruments_age_a
     assert _load(runner, tmp_path, definition()).exit_code == 0
     marko = office.ch_case.principal
     _survey(marko, _version())
-    with pytest.raises(DomainError, match="already has a test-rss survey for the round 'intake'"):
+    with pytest.raises(DomainError, match="already has a test-rss survey for the round 'Intake'"):
         _survey(marko, _version(number=1))
     db.session.rollback()
     family = factory.case(office.ch, members=[factory.person("Jovanović", "Ivan"),
