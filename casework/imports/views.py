@@ -187,9 +187,12 @@ REASONS = {
     jobs.UNEXPECTED: _l("The import stopped unexpectedly."),
 }
 REFRESH_EVERY = 2  # seconds, while the import runs
+# An upload's token (secrets.token_urlsafe(32): 43 characters) in a path: never as short as the
+# words of the other routes ("confirm", "cancel"), which would otherwise be taken for a token.
+TOKEN = "<string(minlength=32):token>"
 
 
-@bp.route("/<token>/")
+@bp.route(f"/{TOKEN}/")
 @roles_required(*IMPORT_ROLES)
 def status(token: str):
     """The page of a confirmed import: running (it refreshes itself), imported, or not imported and why."""
@@ -220,7 +223,7 @@ def cancel():
     return redirect(url_for("imports.index"))
 
 
-@bp.route("/<token>/errors.csv")
+@bp.route(f"/{TOKEN}/errors.csv")
 @roles_required(*IMPORT_ROLES)
 def errors(token: str):
     _purge()

@@ -95,7 +95,9 @@ def _url(app, rule, office):
         "number": 1,
         "filename": "casework.css",
         "session_id": 999999,
-        "token": "no-such-upload",
+        "token": "no-such-upload-" * 3,
+        "check_id": 1,
+        "code": "no-such-instrument",
     }
     with app.test_request_context():
         from flask import url_for
