@@ -14,8 +14,9 @@ from tests.grants.helpers import submitted
 from tests.plans.helpers import written
 
 # The user's session, the case with its members, history, plan, grants, notes, tasks, assignees,
-# documents, required documents, returned-again links, and the audit of the view.
-CASE_PAGE_STATEMENTS = 12
+# documents, required documents, returned-again links, monitoring (its scheduled visits, the visits with
+# their checks), survey scores, and the audit of the view.
+CASE_PAGE_STATEMENTS = 16
 
 
 def _page(client, case_id: int) -> tuple[int, str]:

@@ -30,7 +30,10 @@ NOT_FUZZED |= {"auth.end_session", "auth.end_all_sessions"}
 DOMAIN_TABLES = ("cases", "persons", "person_vulnerabilities", "grants", "grant_decisions", "disbursements",
                  "users", "programmes", "programme_caps", "import_batches", "submitted_reports", "case_notes",
                  "case_note_revisions", "case_closures", "reintegration_plans", "plan_items", "plan_versions",
-                 "service_providers", "referrals", "tasks", "documents", "document_chunks", "document_requirements")
+                 "service_providers", "referrals", "tasks", "documents", "document_chunks", "document_requirements",
+                 "monitoring_schedules", "scheduled_visits", "monitoring_visits", "monitoring_item_checks",
+                 "monitoring_grant_checks",
+                 "survey_responses")
 
 
 class _Forms(HTMLParser):
@@ -97,7 +100,7 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
                   f"/cases/{case.id}/grants/new", f"/grants/{draft.id}", f"/grants/{draft.id}/edit",
                   f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",
                   "/reports/?programme=VARRP-UK&period=2010", "/imports/", f"/cases/{case.id}/documents/new",
-                  "/account/password"]
+                  "/account/password", f"/cases/{case.id}/visits/new", f"/cases/{case.id}/surveys/new"]
     admin = ["/admin/users", "/admin/users/new", f"/admin/users/{office.caseworker_uk.id}", "/admin/programmes",
              "/admin/programmes/new", f"/admin/programmes/{office.uk.id}", "/admin/audit",
              f"/admin/users/{office.caseworker_uk.id}/sessions", f"/admin/programmes/{office.ch.id}/documents",
@@ -141,6 +144,17 @@ def targets(app, office):
     from casework.grants.services import record_disbursement
 
     record_disbursement(grants[2], office.caseworker_uk, paid_on=date.today(), amount="100", mode="cash")
+    # A monitoring visit that found the approved grant not used as planned: its page holds the
+    # supervisor's form to clear the flag. And a survey instrument, for the survey form.
+    from casework.monitoring.services import record_visit
+    from casework.surveys.services import EXAMPLE_FILE, load_instrument
+
+    record_visit(office.uk_case, {"visited_on": date.today(), "kind": "home", "visited_by": "Ana",
+                                  "member_ids": [office.uk_case.principal.id],
+                                  "grants": {grants[2].id: {"use": "not_as_planned", "what_was_done": "A car",
+                                                            "handover_confirmed": True}}},
+                 actor=office.caseworker_uk)
+    load_instrument(EXAMPLE_FILE.read_bytes())
     db.session.commit()
     users = {"supervisor": office.supervisor, "admin": office.admin}
     found = {}
