@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -25,16 +26,65 @@ CHROMIUM = os.environ.get("CASEWORK_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _hash_test_password_once():
-    """argon2id is slow by design; hash the shared test password once per session."""
-    from casework.auth import services
+# The hasher of production, kept for the test that checks its parameters (tests/auth/test_login.py).
+PRODUCTION_HASHER = None
 
-    real = services.hash_password
-    cached = real(PASSWORD)
-    services.hash_password = lambda password: cached if password == PASSWORD else real(password)
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """argon2id with its smallest parameters for the whole suite, in this process and in the servers
+    it starts (their users' hashes are written here): each full verification costs 0.15-0.5 s of
+    both cores, and the suite logs in thousands of times. The suite tests what is done with hashes,
+    the parameters production uses are checked on their own."""
+    from argon2 import PasswordHasher
+
+    from casework.auth import passwords
+
+    global PRODUCTION_HASHER
+    PRODUCTION_HASHER, real_dummy = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._DUMMY_HASH = passwords._hasher.hash("not a real password, only here for timing")
     yield
-    services.hash_password = real
+    passwords._hasher, passwords._DUMMY_HASH = PRODUCTION_HASHER, real_dummy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_engine_per_database():
+    """Apps on the same database share one engine. SQLAlchemy keeps its compiled statements per
+    engine, and each test makes an app of its own: without this, every test compiles every statement
+    it runs again, about a fifth of the suite's time."""
+    real = db._make_engine
+    engines = {}
+
+    def shared(bind_key, options, app):
+        key = repr(sorted((name, str(value)) for name, value in options.items()))
+        if key not in engines:
+            engines[key] = real(bind_key, options, app)
+        return engines[key]
+
+    db._make_engine = shared
+    yield
+    db._make_engine = real
+    for engine in engines.values():
+        engine.dispose()
+
+
+class _TemplatesCompiledOnce(BytecodeCache):
+    """Jinja's compiled templates kept for the whole run (each test's app has an environment of its
+    own, which would compile each template again); keyed by name and source checksum."""
+
+    def __init__(self):
+        self.codes = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES_COMPILED_ONCE = _TemplatesCompiledOnce()
 
 
 # The name pytest-xdist gives this process ("gw0", "gw1"...), or None when the suite runs in one.
@@ -192,7 +242,9 @@ def make_app(database_url, instance_path, **overrides):
     }
     config.update(overrides)
     os.environ["CASEWORK_INSTANCE_PATH"] = str(instance_path)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATES_COMPILED_ONCE
+    return app
 
 
 class FreshRequestClient(FlaskClient):

@@ -56,6 +56,19 @@ def test_passwords_are_argon2id(office):
     assert hash_password("x" * 12) != hash_password("x" * 12)
 
 
+def test_production_hashes_with_the_rfc_9106_parameters():
+    """The suite hashes with argon2id's smallest parameters (tests/conftest.py); production uses
+    RFC 9106's low-memory profile: 64 MiB, three passes, four lanes."""
+    from argon2 import extract_parameters
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from tests import conftest
+
+    parameters = extract_parameters(conftest.PRODUCTION_HASHER.hash("x" * 12))
+    assert parameters == RFC_9106_LOW_MEMORY
+    assert (parameters.memory_cost, parameters.time_cost, parameters.parallelism) == (65536, 3, 4)
+
+
 def test_security_headers(office, client, auth):
     auth.login("caseworker")
     response = client.get("/dashboard")
