@@ -218,7 +218,7 @@ def register(app: Flask) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @with_appcontext
 def demo_synth(cases, seed):
-    """Generate a large synthetic caseload (families, grants, decisions, disbursements) in bulk."""
+    """Generate a large synthetic caseload (families, grants, plans, monitoring visits, surveys) in bulk."""
     import time
 
     from casework.demo.synth import synthesize

@@ -2,14 +2,20 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from sqlalchemy import func, select
 
 from casework.cases.models import Case, Person, Relationship
 from casework.extensions import db
 from casework.grants.models import Disbursement, Grant, GrantDecision
+from casework.monitoring import services as monitoring
+from casework.monitoring.models import MonitoringVisit, ScheduledVisit, VisitGrantCheck
 from casework.programmes.models import Programme
 from casework.progress import Progress
+from casework.surveys import services as surveys
+from casework.surveys.models import SurveyResponse
+from casework.tasks.models import Task, TaskStatus
 
 
 def test_synth_creates_families_grants_and_a_usable_caseload(runner, office, client, auth, factory):
@@ -31,10 +37,15 @@ def test_synth_creates_families_grants_and_a_usable_caseload(runner, office, cli
     assert all(g.approved_amount <= g.requested_amount for g in approved)
     assert all(sum((d.amount for d in g.disbursements), start=0) <= g.approved_amount for g in approved)
 
+    _monitoring_is_consistent()
+
     # The app reads what was written in bulk, and goes on numbering after it.
     auth.login("admin")
     case_id = db.session.scalar(synthetic.limit(1))
     assert client.get(f"/cases/{case_id}").status_code == 200
+    surveyed = db.session.scalar(select(SurveyResponse).where(SurveyResponse.round != surveys.INTAKE).limit(1))
+    page = client.get(f"/cases/{surveyed.case_id}").get_data(as_text=True)
+    assert surveyed.person.full_name in page and "Synthetic field officer" in page
     assert client.get("/cases/?programme=SYN-DE").status_code == 200
     programme = db.session.scalar(select(Case).where(Case.id == case_id)).programme
     new = factory.case(programme)
@@ -43,6 +54,39 @@ def test_synth_creates_families_grants_and_a_usable_caseload(runner, office, cli
 
     again = runner.invoke(args=["demo", "synth", "--cases", "10"])
     assert again.exit_code != 0 and "present already" in again.output
+
+
+def _monitoring_is_consistent():
+    """Visits follow the schedules and the cases; grants are checked once paid; surveys are of adults."""
+    today = date.today()
+    cases = {c.id: c for c in db.session.scalars(select(Case))}
+    scheduled = db.session.scalars(select(ScheduledVisit)).all()
+    tasks = {t.origin_id: t for t in db.session.scalars(select(Task).where(Task.origin_kind == monitoring.VISIT_TASK))}
+    assert len(scheduled) > 300 and len(tasks) == len(scheduled)
+    for visit in scheduled:
+        case = cases[visit.case_id]
+        assert visit.months in monitoring.schedule_on(case.programme, case.arrival_date).intervals
+        assert visit.due_on == monitoring.add_months(case.arrival_date, visit.months)
+        assert tasks[visit.id].due_on == visit.due_on
+        assert tasks[visit.id].status == (TaskStatus.DONE if visit.visit_id else TaskStatus.CANCELLED
+                                          if case.status.value == "closed" else TaskStatus.OPEN)
+        if visit.visit_id:
+            assert visit.visit.case_id == case.id
+    visits = db.session.scalars(select(MonitoringVisit)).all()
+    assert len(visits) > 200
+    assert all(cases[v.case_id].arrival_date < v.visited_on <= today for v in visits)
+    assert all(v.members and {p.case_id for p in v.members} == {v.case_id} for v in visits[:200])
+    checks = db.session.scalars(select(VisitGrantCheck)).all()
+    assert checks and all(c.grant.case_id == c.visit.case_id and
+                          min(d.paid_on for d in c.grant.disbursements) <= c.visit.visited_on for c in checks)
+    responses = db.session.scalars(select(SurveyResponse)).all()
+    assert {surveys.INTAKE, "month-3"} <= {r.round for r in responses}
+    version = surveys.instrument_by_code(surveys.example_code()).latest
+    for response in responses:
+        assert cases[response.case_id].arrival_date <= response.taken_on <= today
+        assert surveys.eligibility_refusal(response.person, version, response.taken_on) is None
+        assert response.composite_score == surveys.rounded(surveys.score_answers(version.definition,
+                                                                                 response.answers)["composite"])
 
 
 def test_progress_shows_rate_and_time_left_only_on_a_terminal():

@@ -222,8 +222,9 @@ def allowed_transitions(case: Case) -> tuple[CaseStatus, ...]:
 
 def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_date: date | None = None,
                   expected_version: int | None = None, reason: str | None = None,
-                  reason_text: str | None = None) -> None:
-    """Move a case along CASE_TRANSITIONS. Closing needs a reason, reopening a text (closures)."""
+                  reason_text: str | None = None, on_date: date | None = None) -> None:
+    """Move a case along CASE_TRANSITIONS. Closing needs a reason, reopening a text (closures);
+    on_date dates the closure or reopening (today when not given), as an office entering it late would."""
     from casework.closures.services import changes_of, closure_for
 
     _check_version(case, expected_version)
@@ -234,7 +235,7 @@ def change_status(case: Case, new_status: CaseStatus | str, actor=None, arrival_
     if new_status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
         _check_no_open_grants(case, new_status)
     old_status = case.status
-    closure = closure_for(case, old_status, new_status, reason, reason_text, actor)
+    closure = closure_for(case, old_status, new_status, reason, reason_text, actor, on_date)
     changes = {"status": [old_status.value, new_status.value]}
     if closure is not None:
         changes.update(changes_of(closure))

@@ -16,7 +16,8 @@ from casework.extensions import db
 
 def closure_for(case, old_status, new_status, reason, detail: str | None, actor=None,
                 on_date: date | None = None) -> CaseClosure | None:
-    """The closure or reopening record this status change needs, or None; refuses a missing reason."""
+    """The closure or reopening record this status change needs, or None; refuses a missing reason.
+    It is dated on_date (entered late: not in the future, not before the arrival), else today."""
     from casework.cases.models import CaseStatus
 
     detail = (detail or "").strip()
@@ -36,8 +37,15 @@ def closure_for(case, old_status, new_status, reason, detail: str | None, actor=
         reason, kind = None, ClosureKind.REOPENED
     else:
         return None
+    if on_date is None:
+        on_date = date.today()
+    elif on_date > date.today():
+        raise DomainError(_("A closure or reopening cannot be dated in the future."), "on_date")
+    elif case.arrival_date is not None and on_date < case.arrival_date:
+        raise DomainError(_("A closure or reopening cannot be dated before the arrival (%(day)s).",
+                            day=case.arrival_date.isoformat()), "on_date")
     return CaseClosure(case_id=case.id, kind=kind, reason=reason, detail=detail,
-                       on_date=on_date or date.today(), recorded_by_id=actor.id if actor else None)
+                       on_date=on_date, recorded_by_id=actor.id if actor else None)
 
 
 def changes_of(closure: CaseClosure) -> dict:

@@ -154,10 +154,42 @@ def _family(rng: random.Random, plan: PlannedCase) -> list[PersonData]:
     return members
 
 
+class Closing:
+    """The demo cases planned closed, each with the last day something happened on it.
+
+    A case is closed only once its grants are decided and paid, so the cases planned closed stay in
+    monitoring while the demo hooks add their grants, plans and visits. The hooks ask `case in
+    closing` (its work then ends: items done, referrals answered) and tell `closing.happened(case,
+    day)`; each case is then closed some weeks after its last event, never later than today."""
+
+    # Support lasts at least this long after the arrival.
+    SUPPORT_DAYS = 180
+
+    def __init__(self) -> None:
+        self._cases: dict[int, tuple[Case, object, date]] = {}
+
+    def add(self, case: Case, caseworker) -> None:
+        self._cases[case.id] = (case, caseworker, case.arrival_date + timedelta(days=self.SUPPORT_DAYS))
+
+    def __contains__(self, case: Case) -> bool:
+        return case.id in self._cases
+
+    def happened(self, case: Case, day: date) -> None:
+        """Something happened on the case that day: it closes later."""
+        if case.id in self._cases:
+            closed_case, caseworker, last = self._cases[case.id]
+            self._cases[case.id] = (closed_case, caseworker, max(last, day))
+
+    def last_day(self, case: Case) -> date:
+        return self._cases[case.id][2]
+
+    def __iter__(self):
+        return iter(self._cases.values())
+
+
 def _register_plans(rng: random.Random, programme: Programme, plans: list[PlannedCase], country: str,
-                    caseworker, to_close: list) -> int:
-    """Register the planned cases. Those planned closed are left in monitoring and put in `to_close`:
-    a case is closed only once its grants (added later by the demo hooks) are decided and paid."""
+                    caseworker, closing: Closing) -> int:
+    """Register the planned cases; those planned closed are left in monitoring and put in `closing`."""
     counters: dict[int, int] = {}
     for plan in plans:
         year = plan.arrival.year if plan.arrival else date.today().year
@@ -180,16 +212,19 @@ def _register_plans(rng: random.Random, programme: Programme, plans: list[Planne
         for status in path:
             change_status(case, status, actor=caseworker)
         if plan.status == CaseStatus.CLOSED:
-            to_close.append((case, caseworker))
+            closing.add(case, caseworker)
     return len(plans)
 
 
-def _close(to_close: list) -> None:
-    """Close the cases planned closed, except those with a grant still awaiting a decision or payment
-    at the demo's end (the rule of casework.cases.services.change_status): they stay in monitoring."""
-    for case, caseworker in to_close:
+def _close(closing: Closing) -> None:
+    """Close the cases planned closed, dated some weeks after their last event (never after today),
+    except those with a grant still awaiting a decision or payment at the demo's end (the rule of
+    casework.cases.services.change_status): they stay in monitoring."""
+    rng = random.Random(f"{SEED}-closures")
+    for case, caseworker, last in closing:
+        on_date = min(last + timedelta(days=rng.randint(14, 75)), date.today())
         try:
-            change_status(case, CaseStatus.CLOSED, actor=caseworker, reason="support_ended")
+            change_status(case, CaseStatus.CLOSED, actor=caseworker, reason="support_ended", on_date=on_date)
         except DomainError:
             continue
 
@@ -253,7 +288,7 @@ def load_demo(instance_path: str) -> str:
     """Create what is missing of the demo office; running it again changes nothing."""
     programmes = ensure_programmes()
     ensure_users(instance_path)
-    loaded, to_close = [], []
+    loaded, closing = [], Closing()
     for code, planner, country, caseworker_name in (
         ("AVR-CH", _plan_avr_ch, "CH", "caseworker"),
         ("VARRP-UK", _plan_varrp, "GB", "caseworker.uk"),
@@ -263,11 +298,11 @@ def load_demo(instance_path: str) -> str:
         if has_cases:
             continue
         rng = random.Random(f"{SEED}-{code}")
-        n = _register_plans(rng, programme, planner(rng), country, find_user(caseworker_name), to_close)
+        n = _register_plans(rng, programme, planner(rng), country, find_user(caseworker_name), closing)
         loaded.append(f"{code}: {n} cases")
     for hook in demo_hooks():
-        hook(programmes, loaded)
-    _close(to_close)
+        hook(programmes, loaded, closing)
+    _close(closing)
     lines = ["Demo data: " + ("; ".join(loaded) if loaded else "already loaded, nothing changed") + "."]
     lines.append("Demo accounts: " + ", ".join(u[0] for u in DEMO_USERS))
     lines.append(f"Their passwords are in {_password_file(instance_path)} (readable only by you).")
@@ -275,7 +310,8 @@ def load_demo(instance_path: str) -> str:
 
 
 def demo_hooks():
-    """Other domains (grants, for one) add their demo data through these hooks."""
+    """Other domains (grants, for one) add their demo data through these hooks, called in turn with
+    (programmes by code, the summary lines to add to, the Closing of the cases planned closed)."""
     from flask import current_app
 
     return current_app.extensions.get("demo_hooks", [])

@@ -91,7 +91,13 @@ def _walk(rng, case, category, amount, plan, caseworker, supervisor, donor_clerk
     return grant
 
 
-def add_demo_grants(programmes: dict, loaded: list) -> None:
+def _last_day(grant: Grant) -> date:
+    """The day of the grant's last decision or payment (or its submission)."""
+    days = [d.paid_on for d in grant.disbursements] + [d.decided_at.date() for d in grant.decisions]
+    return max(days) if days else grant.submitted_at.date()
+
+
+def add_demo_grants(programmes: dict, loaded: list, closing) -> None:
     """Add grants to the demo cases of AVR-CH and VARRP-UK, once."""
     supervisor, second = find_user("supervisor"), find_user("supervisor2")
     for code, planner, caseworker_name, share in (("AVR-CH", _plans_ch, "caseworker", 0.7),
@@ -114,6 +120,7 @@ def add_demo_grants(programmes: dict, loaded: list) -> None:
                 continue
             last = index >= len(cases) - 3
             for category, amount, plan in planner(rng, case):
-                _walk(rng, case, category, amount, plan, caseworker, supervisor, second, last)
+                grant = _walk(rng, case, category, amount, plan, caseworker, supervisor, second, last)
+                closing.happened(case, _last_day(grant))
                 count += 1
         loaded.append(f"{code}: {count} grants")

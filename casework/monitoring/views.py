@@ -200,3 +200,7 @@ def init_app(app):
     app.extensions["case_page_sections"].append(case_section)
     app.extensions.setdefault("grant_page_sections", []).append(grant_section)
     register_owner("visit", MonitoringVisit, lambda visit: visit.case, _l("Monitoring visit"), describe=_describe)
+    from casework.monitoring.demo import add_demo_monitoring
+
+    # After the grants, plans and intake surveys it builds on (DOMAINS order).
+    app.extensions["demo_hooks"].append(add_demo_monitoring)

@@ -50,11 +50,18 @@ def _providers(admin):
                             actor=admin) for n, t, m, s, c in PROVIDERS]
 
 
-def _plan_case(rng, case, grants, providers, caseworker, supervisor, last_day: date, pending: bool) -> None:
+def _plan_case(rng, case, grants, providers, caseworker, supervisor, last_day: date, pending: bool,
+               closing) -> None:
+    """A case planned closed (`case in closing`) ends with its items done or dropped and its accepted
+    referral done; the days of what happened go to `closing` so the case closes after them."""
     from casework.notes.services import add_note
     from casework.referrals.services import answer_referral, send_referral
 
     start = case.arrival_date + timedelta(days=rng.randint(3, 20))
+    # The demo's period ends on last_day; a case arriving near or after it runs until today.
+    if start + timedelta(days=60) > last_day:
+        last_day = date.today()
+    closes = case in closing
     items = []
     for grant in grants:
         item_type = ITEM_FOR_CATEGORY[grant.category.value]
@@ -91,25 +98,30 @@ def _plan_case(rng, case, grants, providers, caseworker, supervisor, last_day: d
             outcome = "refused" if roll < 0.1 else "accepted"
             answer_referral(referral, outcome, answered, "No capacity this year." if outcome == "refused"
                             else "The family came to the first appointment.", actor=caseworker)
-            if outcome == "accepted" and case.status == CaseStatus.CLOSED:
+            closing.happened(case, answered)
+            if outcome == "accepted" and closes:
                 answer_referral(referral, "done", answered + timedelta(days=60), "Support completed.",
                                 actor=caseworker)
+                closing.happened(case, answered + timedelta(days=60))
     for item in items:
-        if case.status == CaseStatus.CLOSED:
+        if closes:
             status = ItemStatus.DONE if rng.random() < 0.9 else ItemStatus.DROPPED
         elif case.status == CaseStatus.MONITORING:
             status = ItemStatus.DONE if rng.random() < 0.7 else ItemStatus.IN_PROGRESS
         else:
             status = ItemStatus.IN_PROGRESS
+        progress_on = min(approved_on + timedelta(days=30), last_day)
         services.set_item_status(item, status, "The family chose another way." if status == ItemStatus.DROPPED
-                                 else "", actor=caseworker, at=_at(approved_on + timedelta(days=30)))
+                                 else "", actor=caseworker, at=_at(progress_on))
+        closing.happened(case, progress_on)
     for k in range(rng.randint(1, 3)):
-        day = min(approved_on + timedelta(days=30 * (k + 1) + rng.randint(0, 20)), last_day)
+        day = max(min(approved_on + timedelta(days=30 * (k + 1) + rng.randint(0, 20)), last_day), approved_on)
         add_note(case, rng.choice(["visit", "phone_call", "office_meeting"]), day, rng.choice(NOTES),
                  actor=caseworker, at=_at(day, 16))
+        closing.happened(case, day)
 
 
-def add_demo_plans(programmes: dict, loaded: list) -> None:
+def add_demo_plans(programmes: dict, loaded: list, closing) -> None:
     """Plans, referrals and notes for the demo cases of AVR-CH and VARRP-UK, once."""
     from casework.grants.demo import LAST_DAY
 
@@ -138,6 +150,6 @@ def add_demo_plans(programmes: dict, loaded: list) -> None:
             if index >= len(cases) - 2:
                 continue  # the newest arrivals: no plan yet, their plan-due task open
             _plan_case(rng, case, grants.get(case.id, []), providers, caseworker, supervisor, LAST_DAY,
-                       pending=index == len(cases) - 3)
+                       pending=index == len(cases) - 3, closing=closing)
             count += 1
         loaded.append(f"{code}: {count} reintegration plans")

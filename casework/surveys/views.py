@@ -186,3 +186,6 @@ def init_app(app):
     app.extensions["cli_groups"].append(cli.surveys_cli)
     app.extensions["case_page_sections"].append(case_section)
     app.extensions["nav"].append(("surveys.instruments", INSTRUMENTS, (Role.ADMIN,)))
+    from casework.surveys.demo import add_demo_surveys
+
+    app.extensions["demo_hooks"].append(add_demo_surveys)

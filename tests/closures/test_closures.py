@@ -1,8 +1,15 @@
 """Closing a case needs a reason from the list ("other" with text); reopening needs a reason."""
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
+import pytest
+
 from casework.cases.models import CaseStatus
+from casework.cases.services import change_status
 from casework.closures.models import CaseClosure
+from casework.errors import DomainError
 from casework.extensions import db
 
 
@@ -47,3 +54,20 @@ def test_closing_with_a_reason_then_reopening_with_one_both_in_the_history(offic
     assert [(r.kind.value, r.reason.value if r.reason else None, r.detail) for r in rows] == [
         ("closed", "remigrated", ""), ("reopened", None, "Came back to the municipality")]
     assert "Came back to the municipality" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_a_closure_entered_late_keeps_its_own_date_within_the_case(office):
+    """The CLI and the demo date a closure on the day it happened; never before the arrival (2010-05-01)
+    nor in the future, and a refusal changes nothing."""
+    case = office.ch_case
+    for day, message in ((date(2010, 4, 30), "before the arrival (2010-05-01)"),
+                         (date.today() + timedelta(days=1), "in the future")):
+        with pytest.raises(DomainError, match=re.escape(message)):
+            change_status(case, CaseStatus.CLOSED, actor=office.caseworker, reason="support_ended", on_date=day)
+        db.session.rollback()
+        assert case.status == CaseStatus.ARRIVED and db.session.query(CaseClosure).count() == 0
+    change_status(case, CaseStatus.CLOSED, actor=office.caseworker, reason="support_ended", on_date=date(2011, 6, 30))
+    change_status(case, CaseStatus.MONITORING, actor=office.caseworker, reason_text="Came back")
+    db.session.commit()
+    rows = db.session.query(CaseClosure).order_by(CaseClosure.id).all()
+    assert [(r.kind.value, r.on_date) for r in rows] == [("closed", date(2011, 6, 30)), ("reopened", date.today())]
