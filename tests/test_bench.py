@@ -28,8 +28,11 @@ def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, ca
     assert isinstance(results["queries_report_page"], int)
     # The budget of statements per page holds for the case list, the case page and the report page.
     assert results["queries_per_page"] <= 8, results  # the case list, grant list and report page
-    assert results["queries_case_page"] <= 17, results  # every section, the closure of a closed case; not growing
-    assert results["queries_case_page_full"] <= 17, results  # a case with a whole plan, notes, tasks, grants
+    # Every section in one statement, and one for each kind of row a section loads beside its own when
+    # there are any (a closed case's closure; the visits' members, checks and checked items; the surveys'
+    # instrument versions): the same whatever the number of rows.
+    assert results["queries_case_page"] <= 24, results
+    assert results["queries_case_page_full"] <= 24, results  # a whole plan, notes, tasks, grants, visits
     assert results["queries_grow_with_family_size"] is False
     assert isinstance(results["queries_my_work_caseworker"], int) and results["ratio_caseworker_open_cases"] > 0
     assert isinstance(results["search_p95_ms"], float) and results["search_vs_trivial"] > 0

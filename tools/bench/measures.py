@@ -93,11 +93,19 @@ def grant_list(bench) -> dict:
 
 
 def _case_with_family(size: int):
-    from casework.cases.models import Person
+    """An open case of `size` members with no visits or surveys yet: two such cases differ only in
+    their families, so their pages' statements can be compared."""
+    from casework.cases.models import Case, CaseStatus, Person
     from casework.extensions import db
+    from casework.monitoring.models import MonitoringVisit
+    from casework.surveys.models import SurveyResponse
 
-    return db.session.scalar(select(Person.case_id).group_by(Person.case_id)
-                             .having(func.count() == size).limit(1))
+    return db.session.scalar(
+        select(Person.case_id).join(Case, Case.id == Person.case_id)
+        .where(Case.status != CaseStatus.CLOSED,
+               ~select(MonitoringVisit.id).where(MonitoringVisit.case_id == Person.case_id).exists(),
+               ~select(SurveyResponse.id).where(SurveyResponse.case_id == Person.case_id).exists())
+        .group_by(Person.case_id).having(func.count() == size).limit(1))
 
 
 @measurement("queries_per_page")
