@@ -180,8 +180,10 @@ OWN_DATABASE_KINDS = ["postgresql"] if TEST_DB_URL else ["sqlite"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked database_independent run once per CI run, in the SQLite pass: on PostgreSQL they
-    are deselected (and counted as such in pytest's closing line), never skipped."""
+    """Tests marked long_running go first, so that parallel workers are not left waiting for one of
+    them at the end. Tests marked database_independent run once per CI run, in the SQLite pass: on
+    PostgreSQL they are deselected (and counted as such in pytest's closing line), never skipped."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)  # stable: order kept
     if not TEST_DB_URL:
         return
     once = [item for item in items if item.get_closest_marker("database_independent")]

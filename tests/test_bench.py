@@ -11,6 +11,7 @@ from tools.search_bench import measure_search
 pytestmark = pytest.mark.database_independent
 
 
+@pytest.mark.long_running
 def test_bench_runs_at_tiny_scale_and_writes_every_key(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("CASEWORK_BENCH_DATABASE_URL", raising=False)
     output = tmp_path / "bench-results.json"

@@ -25,6 +25,8 @@ from tests.cases.test_views import member, register_form
 from tests.conftest import OWN_DATABASE_KINDS, PASSWORD, make_app, own_database
 from tools.http_client import Server, Visitor
 
+pytestmark = pytest.mark.long_running
+
 RACERS = 50
 TRIALS = 20
 PAYMENT_TRIALS = 5  # each trial is 50 payments, up to six accepted; the approvals carry the 20 trials

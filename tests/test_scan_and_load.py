@@ -32,6 +32,7 @@ def test_sqlmap_log_names_each_injectable_parameter():
     assert sqlmap_findings("", "search") == []
 
 
+@pytest.mark.long_running
 @pytest.mark.parametrize("kind", OWN_DATABASE_KINDS)
 def test_the_load_run_at_a_tiny_scale_reports_every_kind_of_request(kind, tmp_path):
     from tools.loadrun import main

@@ -22,6 +22,9 @@ REFUSED_WITHIN = 10  # seconds, the bound the security review set
 MEMORY_LIMIT_MB = 500
 
 
+pytestmark = pytest.mark.long_running  # the three share one server (module scope): kept together
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One server for the module: starting it (a migrated database, the office) is most of the cost."""

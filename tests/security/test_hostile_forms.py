@@ -191,6 +191,7 @@ def _counts() -> tuple:
                                              for name in DOMAIN_TABLES])).one())
 
 
+@pytest.mark.long_running
 def test_hostile_values_in_every_form_never_cause_a_server_error_or_a_half_save(app, targets):
     found, users = targets
     clients = {role: _logged_in(app, user) for role, user in users.items()}

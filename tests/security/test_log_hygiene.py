@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tools.http_client import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.long_running
 def test_casework_run_logs_paths_without_query_strings(tmp_path):
     port = free_port()
     log = tmp_path / "run.log"
