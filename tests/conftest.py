@@ -195,22 +195,42 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def _migrated_demo_template(tmp_path_factory):
     """A database of this pass's kind, migrated as in production with the demo office loaded, built
-    once per test run: `migrated_demo_database` gives a test a copy of it, `demo_office` its rows."""
+    once per test run: `migrated_demo_database` gives a test a copy of it, `demo_office` its rows.
+    On SQLite, parallel workers share one: the first builds it in their common temporary folder
+    while the others wait (PostgreSQL copies a template only while nobody else uses it)."""
+    kind = OWN_DATABASE_KINDS[0]
+    if kind == "sqlite" and XDIST_WORKER:
+        import fcntl
+
+        shared = tmp_path_factory.getbasetemp().parent / "demo-template"
+        shared.mkdir(exist_ok=True)
+        url = f"sqlite:///{shared / 'demo.sqlite3'}"
+        with open(shared / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (shared / "built").exists():
+                _load_demo_into(url, shared / "instance")
+                (shared / "built").touch()
+        yield kind, url, str(shared / "instance")
+        return
+    folder = tmp_path_factory.mktemp("demo-template")
+    with own_database(kind, folder) as url:
+        yield kind, url, _load_demo_into(url, folder / "instance")
+
+
+def _load_demo_into(url: str, instance_path) -> str:
+    """Migrate the database at `url` as in production and load the demo office; its instance folder."""
     from flask_migrate import upgrade
 
     from casework.demo.data import load_demo
 
-    kind = OWN_DATABASE_KINDS[0]
-    folder = tmp_path_factory.mktemp("demo-template")
-    with own_database(kind, folder) as url:
-        app = make_app(url, folder / "instance")
-        with app.app_context():
-            upgrade()
-            load_demo(app.instance_path)
-            db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
-        yield kind, url, app.instance_path
+    app = make_app(url, instance_path)
+    with app.app_context():
+        upgrade()
+        load_demo(app.instance_path)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return app.instance_path
 
 
 @pytest.fixture
