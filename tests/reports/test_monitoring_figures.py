@@ -1,0 +1,212 @@
+"""Monitoring in the donor report: visits due, done, late and missed; grants checked and "not as
+planned" findings; survey scores per round and the share at the programme's threshold. Figures
+computed by hand on a small caseload, their protection for donors, the exports and the page, and
+the frozen figures of a submitted report."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from casework.cases.models import CaseStatus
+from casework.cases.services import change_status
+from casework.extensions import db
+from casework.grants.models import Disbursement, DisbursementMode, Grant, GrantCategory, GrantStatus
+from casework.monitoring.models import ScheduledVisit
+from casework.monitoring.services import record_visit, set_schedule
+from casework.programmes.services import update_programme
+from casework.reports import disclosure
+from casework.reports.engine import compute_figures
+from casework.reports.periods import Period
+from casework.surveys.services import load_instrument, record_survey
+
+PASSWORD = "correct horse battery staple"
+Y2011 = Period(date(2011, 1, 1), date(2011, 12, 31))
+SCORES = ("0", "0.25", "0.5", "0.75", "1")
+
+
+def _login(client, username):
+    client.post("/logout")
+    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+
+
+def instrument():
+    """One question per dimension, each option's score its own: a dimension's score is the option
+    chosen, the composite the mean of the three."""
+    def question(code, dimension):
+        return {"code": code, "dimension": dimension, "weight": 1, "text": f"{dimension}?",
+                "options": [{"code": s, "text": s, "score": float(s)} for s in SCORES]}
+
+    definition = {"code": "hand", "title": "Hand-scored", "dimension_weights": {
+        "economic": 1, "social": 1, "psychosocial": 1},
+        "questions": [question("e", "economic"), question("s", "social"), question("p", "psychosocial")]}
+    version, _new = load_instrument(json.dumps(definition).encode())
+    return version
+
+
+def answers(e, s, p):
+    return {"e": e, "s": s, "p": p}
+
+
+def _grant(case, status=GrantStatus.DISBURSING):
+    grant = Grant(case=case, person_id=case.persons[0].id, category=GrantCategory.BUSINESS,
+                  requested_amount=Decimal("1000.00"), approved_amount=Decimal("1000.00"), status=status,
+                  decided_on=date(2010, 1, 1), plan="A shop")
+    db.session.add(grant)
+    db.session.flush()
+    return grant
+
+
+def _pay(grant, day, reversed_on=None):
+    payment = Disbursement(grant=grant, paid_on=day, amount=Decimal("500.00"), mode=DisbursementMode.CASH)
+    db.session.add(payment)
+    db.session.flush()
+    if reversed_on:
+        db.session.add(Disbursement(grant=grant, paid_on=reversed_on, amount=Decimal("-500.00"),
+                                    mode=DisbursementMode.CASH, reversal_of_id=payment.id, reason="Wrong case"))
+    return payment
+
+
+def _scheduled(case, months):
+    return db.session.scalar(select(ScheduledVisit).where(ScheduledVisit.case_id == case.id,
+                                                          ScheduledVisit.months == months))
+
+
+def _visit(o, case, day, months=None, members=None, grants=None, survey=None, version=None):
+    members = members or [case.persons[0]]
+    values = {"visited_on": day, "kind": "home", "visited_by": "Field officer",
+              "member_ids": [p.id for p in members],
+              "scheduled_visit_id": _scheduled(case, months).id if months else None,
+              "grants": grants or {}}
+    if survey:
+        values["survey"] = {"version_id": version.id, "answers": {p.id: a for p, a in survey.items()}}
+    return record_visit(case, values, actor=o.caseworker)
+
+
+@pytest.fixture
+def monitored_2011(office, factory):
+    """AVR-CH visits at 3 and 6 months after arrival; sustainability threshold 0.5. By hand, in 2011:
+
+    visits due 7: A 3 months (2011-02-15, made 02-10: on time), A 6 months (05-15, made 06-01: late),
+    B 3 months (04-10, made that day: on time), B 6 months (07-10, not made: missed), C 3 and 6
+    months (06-01, 09-01: C closed, not made: the case ended), D 3 months (11-01: missed); D's
+    6 months falls in 2012, E's visits in 2010. Visits made in 2011: 4 (3 scheduled, E's outside it).
+
+    grants with a payment still standing: G1 (A, paid 2011-03-01, checked "not as planned" at A's 6
+    months), G2 (B, paid 2010-12-01, checked "as planned" at B's 3 months), G3 (D, paid 2011-09-01,
+    not checked); G4 (E) was paid in 2011 and reversed, and its check is "not as planned" too; G5 (B)
+    is first paid in 2012. In 2011: paid 2, checked 1; since the start: paid 3, checked 2; findings 2.
+
+    surveys (economic, social, psychosocial -> composite) taken in 2011:
+    intake B1 (.25 .5 .75 -> .5), B2 (.5 .5 1 -> .6667), C1 (0 .25 .5 -> .25), D1 (1 .75 .5 -> .75);
+    3 months A1 (.5 .75 1 -> .75), B1 (.75 .75 .75 -> .75); 6 months A1 (.25 .25 .25 -> .25);
+    9 months E1 at the visit outside the schedule (1 1 1 -> 1). A1's intake was taken in 2010."""
+    o = office
+    set_schedule(o.ch, date(2002, 7, 1), "3,6", actor=o.admin)
+    update_programme(o.ch, {"sustainability_threshold": "0.5"}, actor=o.admin)
+    version = instrument()
+    person = factory.person
+    a = factory.case(o.ch, arrival=date(2010, 11, 15), members=[person("Ilić", "Dragan", year=1970)])
+    b = factory.case(o.ch, arrival=date(2011, 1, 10), members=[
+        person("Gashi", "Besa", sex="F", year=1975), person("Gashi", "Arben", year=1973, relationship="spouse")])
+    c = factory.case(o.ch, arrival=date(2011, 3, 1), members=[person("Hoxha", "Vesna", sex="F", year=1980)])
+    d = factory.case(o.ch, arrival=date(2011, 8, 1), members=[person("Demiri", "Edin", year=1985)])
+    e = factory.case(o.ch, arrival=date(2010, 6, 1), members=[person("Shala", "Fatmir", year=1960)])
+    for case in (a, b, c, d, e):
+        case.caseworker_id = o.caseworker.id
+    g1, g2, g3, g4, g5 = _grant(a), _grant(b), _grant(d), _grant(e), _grant(b)
+    _pay(g1, date(2011, 3, 1))
+    _pay(g2, date(2010, 12, 1))
+    _pay(g3, date(2011, 9, 1))
+    _pay(g4, date(2011, 2, 1), reversed_on=date(2011, 2, 5))
+    _pay(g5, date(2012, 1, 10))
+    db.session.commit()
+
+    record_survey(a.persons[0], version, answers("0", "0", "0"), "intake", date(2010, 11, 20), actor=o.caseworker)
+    record_survey(b.persons[0], version, answers("0.25", "0.5", "0.75"), "intake", date(2011, 1, 12))
+    record_survey(b.persons[1], version, answers("0.5", "0.5", "1"), "intake", date(2011, 1, 12))
+    record_survey(c.persons[0], version, answers("0", "0.25", "0.5"), "intake", date(2011, 3, 2))
+    record_survey(d.persons[0], version, answers("1", "0.75", "0.5"), "intake", date(2011, 8, 3))
+    _visit(o, a, date(2011, 2, 10), months=3, survey={a.persons[0]: answers("0.5", "0.75", "1")}, version=version)
+    _visit(o, a, date(2011, 6, 1), months=6, survey={a.persons[0]: answers("0.25", "0.25", "0.25")},
+           version=version, grants={g1.id: {"use": "not_as_planned", "what_was_done": "Bought a car"}})
+    _visit(o, b, date(2011, 4, 10), months=3, survey={b.persons[0]: answers("0.75", "0.75", "0.75")},
+           version=version, grants={g2.id: {"use": "as_planned", "handover_confirmed": True}})
+    _visit(o, e, date(2011, 3, 5), survey={e.persons[0]: answers("1", "1", "1")}, version=version,
+           grants={g4.id: {"use": "not_as_planned", "what_was_done": "Paid a debt"}})
+    change_status(c, CaseStatus.CLOSED, actor=o.caseworker, reason="support_ended")
+    db.session.commit()
+    o.cases = {"a": a, "b": b, "c": c, "d": d, "e": e}
+    return o
+
+
+def _d(text):
+    return Decimal(text)
+
+
+def test_the_monitoring_figures_match_the_hand_counts(monitored_2011):
+    m = compute_figures(monitored_2011.ch, Y2011).monitoring
+    assert m["visits"] == {"due": 7, "on_time": 2, "late": 1, "missed": 2, "ended": 2, "not_yet_due": 0, "done": 3,
+                           "made": 4, "at_scheduled": 3, "unscheduled": 1}
+    assert m["grants"] == {
+        "in_period": {"paid": 2, "checked": 1, "unchecked": 1, "share_checked": _d("0.5000")},
+        "since_start": {"paid": 3, "checked": 2, "unchecked": 1, "share_checked": _d("0.6667")},
+        "not_as_planned": 2}
+    surveys = m["surveys"]
+    assert surveys["threshold"] == _d("0.5")
+    assert list(surveys["rounds"]) == ["hand/intake", "hand/month-3", "hand/month-6", "hand/month-9"]
+    intake = surveys["rounds"]["hand/intake"]
+    assert intake["surveys"] == 4
+    # economic 0, .25, .5, 1: mean 1.75 / 4, median (.25 + .5) / 2; social .25 .5 .5 .75; psychosocial .5 .5 .75 1
+    assert intake["economic"] == {"mean": _d("0.4375"), "median": _d("0.3750")}
+    assert intake["social"] == {"mean": _d("0.5000"), "median": _d("0.5000")}
+    assert intake["psychosocial"] == {"mean": _d("0.6875"), "median": _d("0.6250")}
+    # composite as stored .25, .5, .6667, .75: mean 2.1667 / 4 = .541675, median (.5 + .6667) / 2 = .58335,
+    # both rounded half up to the scores' four decimals.
+    assert intake["composite"] == {"mean": _d("0.5417"), "median": _d("0.5834")}
+    # At or above 0.5: B1 (exactly .5), B2, D1.
+    assert (intake["at_threshold"], intake["below_threshold"], intake["share_at_threshold"]) == (3, 1, _d("0.75"))
+    month3 = surveys["rounds"]["hand/month-3"]
+    assert month3["surveys"] == 2 and month3["economic"] == {"mean": _d("0.625"), "median": _d("0.625")}
+    assert month3["psychosocial"] == {"mean": _d("0.875"), "median": _d("0.875")}
+    assert (month3["at_threshold"], month3["share_at_threshold"]) == (2, _d("1"))
+    month6 = surveys["rounds"]["hand/month-6"]
+    assert month6["composite"] == {"mean": _d("0.25"), "median": _d("0.25")} and month6["share_at_threshold"] == 0
+    assert surveys["rounds"]["hand/month-9"]["composite"]["median"] == _d("1")
+    # 2010: the visits of E and A's intake survey; the grant paid in 2010 counts since the start.
+    m2010 = compute_figures(monitored_2011.ch, Period(date(2010, 1, 1), date(2010, 12, 31))).monitoring
+    assert (m2010["visits"]["due"], m2010["visits"]["missed"], m2010["visits"]["made"]) == (2, 2, 0)
+    assert m2010["grants"]["in_period"] == {"paid": 1, "checked": 1, "unchecked": 0, "share_checked": _d("1")}
+    assert list(m2010["surveys"]["rounds"]) == ["hand/intake"]
+    # Another programme's figures are its own.
+    other = compute_figures(monitored_2011.uk, Y2011).monitoring
+    assert other["visits"]["due"] == 0 and other["surveys"]["rounds"] == {}
+    assert other["grants"]["in_period"]["share_checked"] is None
+
+
+def test_visits_not_yet_due_and_no_threshold(monitored_2011, factory):
+    o = monitored_2011
+    today = date.today()
+    fresh = factory.case(o.ch, arrival=today - timedelta(days=20), members=[factory.person("Novak", "Ana")])
+    update_programme(o.ch, {"sustainability_threshold": None}, actor=o.admin)
+    db.session.commit()
+    m = compute_figures(o.ch, Period(today - timedelta(days=30), today + timedelta(days=400))).monitoring
+    assert m["visits"]["due"] == 2 and m["visits"]["not_yet_due"] == 2 and m["visits"]["missed"] == 0
+    assert fresh.id
+    # Without a threshold there is no share at it.
+    intake = compute_figures(o.ch, Y2011).monitoring["surveys"]["rounds"]["hand/intake"]
+    assert intake["at_threshold"] is None and intake["share_at_threshold"] is None and intake["surveys"] == 4
+
+
+def test_the_case_page_and_the_report_agree_on_a_visits_state(monitored_2011, client):
+    """The case page's "Late" (past due, not made) is the report's "missed"; an ended case's visit is neither."""
+    _login(client, "caseworker")
+    page = client.get(f"/cases/{monitored_2011.cases['b'].id}").get_data(as_text=True)
+    assert page.count('class="visit-late"') == 1  # B's 6-month visit, missed
+    page = client.get(f"/cases/{monitored_2011.cases['c'].id}").get_data(as_text=True)
+    assert page.count("Not made: the case ended") == 2 and 'class="visit-late"' not in page
