@@ -48,7 +48,11 @@ def get_or_create_donor(name: str) -> Donor:
 
 
 def find_programme(code: str | None) -> Programme | None:
-    return db.session.scalar(select(Programme).where(Programme.code == (code or "").strip().upper()))
+    """A programme by its code, with its donor (which every report names)."""
+    from sqlalchemy.orm import joinedload
+
+    return db.session.scalar(select(Programme).options(joinedload(Programme.donor))
+                             .where(Programme.code == (code or "").strip().upper()))
 
 
 def _amount(value, field: str) -> Decimal | None:
