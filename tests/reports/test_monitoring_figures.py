@@ -20,9 +20,9 @@ from casework.grants.models import Disbursement, DisbursementMode, Grant, GrantC
 from casework.monitoring.models import ScheduledVisit
 from casework.monitoring.services import record_visit, set_schedule
 from casework.programmes.services import update_programme
-from casework.reports import disclosure
 from casework.reports.engine import compute_figures
 from casework.reports.periods import Period
+from casework.surveys.models import SurveyInstrumentVersion
 from casework.surveys.services import load_instrument, record_survey
 
 PASSWORD = "correct horse battery staple"
@@ -210,3 +210,89 @@ def test_the_case_page_and_the_report_agree_on_a_visits_state(monitored_2011, cl
     assert page.count('class="visit-late"') == 1  # B's 6-month visit, missed
     page = client.get(f"/cases/{monitored_2011.cases['c'].id}").get_data(as_text=True)
     assert page.count("Not made: the case ended") == 2 and 'class="visit-late"' not in page
+
+
+def _section(html, key):
+    return html.split(f'id="table-{key}"')[1].split("</table>")[0]
+
+
+def test_the_page_and_every_export_hold_the_monitoring_tables(client, monitored_2011):
+    from openpyxl import load_workbook
+
+    _login(client, "supervisor")
+    query = {"programme": "AVR-CH", "period": "2011"}
+    html = client.get("/reports/", query_string=query).get_data(as_text=True)
+    visits = _section(html, "visits")
+    assert "Scheduled visits due in the period</td><td class=\"num\">7<" in visits
+    assert "done after the due date</td><td class=\"num\">1<" in visits
+    assert "missed: past due and not made</td><td class=\"num\">2<" in visits
+    assert "outside the schedule</td><td class=\"num\">1<" in visits
+    grants = _section(html, "grant_checks")
+    assert "Paid since the programme&#39;s start</td><td class=\"num\">3</td><td class=\"num\">2</td>" in grants
+    assert "66.7%" in grants and "50.0%" in grants
+    scores = _section(html, "survey_scores")
+    assert "<td>Intake</td><td>Composite</td><td class=\"num\">4</td><td class=\"num\">0.54</td>" \
+           "<td class=\"num\">0.58</td>" in scores
+    assert "9 months after arrival" in scores
+    sustainability = html.split('id="table-sustainability"')[1].split("</table>")[0]
+    assert "composite score 0.5 or more" in sustainability
+    assert "<td>Intake</td><td class=\"num\">4</td><td class=\"num\">3</td><td class=\"num\">1</td>" \
+           "<td class=\"num\">75.0%</td>" in sustainability
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/reports/export.csv", query_string=query).data))
+
+    def csv(key):
+        return archive.read(next(n for n in archive.namelist() if n.endswith(f"-{key}.csv"))).decode("utf-8-sig")
+
+    assert "Scheduled visits due in the period,7" in csv("visits")
+    assert "Grants found not used as planned at those visits,2" in csv("visits")
+    assert "First paid in the period,2,1,1,0.5000" in csv("grant_checks")
+    # Scores keep the four decimals they are computed with.
+    assert "Intake,Composite,4,0.5417,0.5834" in csv("survey_scores")
+    assert "Intake,4,3,1,0.7500" in csv("sustainability")
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=query).data))
+    assert {"Monitoring visits", "Grants checked", "Survey scores", "Sustainability"} <= set(book.sheetnames)
+    row = next(r for r in book["Survey scores"].iter_rows() if r[0].value == "Intake" and r[1].value == "Economic")
+    assert (row[2].value, row[3].value, row[4].value) == (4, 0.4375, 0.375)
+    assert row[3].number_format == "0.0000"
+    share = book["Grants checked"]["E3"]
+    assert share.value == pytest.approx(0.6667) and share.number_format == "0.0%"
+    pdf = client.get("/reports/export.pdf", query_string=query)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    data = client.get("/reports/export.json", query_string=query).get_json()
+    assert data["monitoring"]["visits"]["late"] == 1
+    assert data["monitoring"]["surveys"]["rounds"]["hand/intake"]["composite"] == {"mean": "0.5417",
+                                                                                  "median": "0.5834"}
+    assert data["monitoring"]["grants"]["since_start"]["share_checked"] == "0.6667"
+
+
+def test_the_report_page_reads_the_monitoring_figures_in_a_bounded_number_of_statements(
+        client, monitored_2011, factory):
+    from sqlalchemy import event
+
+    _login(client, "supervisor")
+    query = {"programme": "AVR-CH", "period": "2011"}
+
+    def statements():
+        seen = []
+
+        def remember(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            assert client.get("/reports/", query_string=query).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+        return len(seen)
+
+    before = statements()
+    o = monitored_2011
+    version = db.session.scalars(select(SurveyInstrumentVersion)).one()
+    for n in range(6):
+        case = factory.case(o.ch, arrival=date(2011, 2, 1 + n), members=[factory.person("Novak", f"Ana{n}")])
+        record_survey(case.persons[0], version, answers("1", "1", "1"), "intake", date(2011, 2, 2 + n))
+        _visit(o, case, date(2011, 5, 1 + n), months=3)
+    db.session.commit()
+    # The page reads the same statements whatever the caseload: no statement per case or survey.
+    assert statements() == before <= 7
