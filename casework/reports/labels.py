@@ -44,7 +44,7 @@ SHEETS = {"visits": _l("Monitoring visits"), "grant_checks": _l("Grants checked"
           "survey_scores": _l("Survey scores"), "sustainability": _l("Sustainability")}
 # The parts of a monitoring figure's name (monitoring.surveys.rounds.<round>.economic.mean, say).
 FIGURE_PARTS = {
-    "visits": VISITS, "grants": _l("grants"), "surveys": _l("surveys"), "rounds": _l("rounds"),
+    "visits": _l("visits"), "grants": _l("grants"), "surveys": _l("surveys"), "rounds": _l("rounds"),
     "threshold": _l("sustainability threshold"), "at_threshold": _l("at or above the threshold"),
     "below_threshold": _l("below the threshold"), "share_at_threshold": _l("share at or above the threshold"),
     "mean": _l("mean"), "median": _l("median"), "paid": _l("paid"), "checked": _l("checked"),

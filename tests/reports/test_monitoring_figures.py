@@ -20,6 +20,7 @@ from casework.grants.models import Disbursement, DisbursementMode, Grant, GrantC
 from casework.monitoring.models import ScheduledVisit
 from casework.monitoring.services import record_visit, set_schedule
 from casework.programmes.services import update_programme
+from casework.reports import disclosure
 from casework.reports.engine import compute_figures
 from casework.reports.periods import Period
 from casework.surveys.models import SurveyInstrumentVersion
@@ -111,12 +112,22 @@ def monitored_2011(office, factory):
     update_programme(o.ch, {"sustainability_threshold": "0.5"}, actor=o.admin)
     version = instrument()
     person = factory.person
-    a = factory.case(o.ch, arrival=date(2010, 11, 15), members=[person("Ilić", "Dragan", year=1970)])
+
+    def children(family, *sexes):  # not surveyed: the families are large enough for a donor's release
+        return [person(family, f"Dete{n}", sex=sex, year=2004 + n, relationship="child")
+                for n, sex in enumerate(sexes)]
+
+    a = factory.case(o.ch, arrival=date(2010, 11, 15), members=[person("Ilić", "Dragan", year=1970),
+                                                                *children("Ilić", "F", "M", "F")])
     b = factory.case(o.ch, arrival=date(2011, 1, 10), members=[
-        person("Gashi", "Besa", sex="F", year=1975), person("Gashi", "Arben", year=1973, relationship="spouse")])
-    c = factory.case(o.ch, arrival=date(2011, 3, 1), members=[person("Hoxha", "Vesna", sex="F", year=1980)])
-    d = factory.case(o.ch, arrival=date(2011, 8, 1), members=[person("Demiri", "Edin", year=1985)])
-    e = factory.case(o.ch, arrival=date(2010, 6, 1), members=[person("Shala", "Fatmir", year=1960)])
+        person("Gashi", "Besa", sex="F", year=1975), person("Gashi", "Arben", year=1973, relationship="spouse"),
+        *children("Gashi", "M", "F", "M")])
+    c = factory.case(o.ch, arrival=date(2011, 3, 1), members=[person("Hoxha", "Vesna", sex="F", year=1980),
+                                                              *children("Hoxha", "F", "M")], municipality="Vranje")
+    d = factory.case(o.ch, arrival=date(2011, 8, 1), members=[person("Demiri", "Edin", year=1985),
+                                                              *children("Demiri", "M", "F")])
+    e = factory.case(o.ch, arrival=date(2010, 6, 1), members=[person("Shala", "Fatmir", year=1960),
+                                                              *children("Shala", "M", "F")], municipality="Vranje")
     for case in (a, b, c, d, e):
         case.caseworker_id = o.caseworker.id
     g1, g2, g3, g4, g5 = _grant(a), _grant(b), _grant(d), _grant(e), _grant(b)
@@ -296,3 +307,145 @@ def test_the_report_page_reads_the_monitoring_figures_in_a_bounded_number_of_sta
     db.session.commit()
     # The page reads the same statements whatever the caseload: no statement per case or survey.
     assert statements() == before <= 7
+
+
+EXACT = ("0.5417", "0.5834", "0.4375", "0.6667")
+
+
+def test_a_donor_sees_the_monitoring_figures_protected_in_every_format(client, monitored_2011):
+    from openpyxl import load_workbook
+
+    _login(client, "donor.ch")
+    query = {"programme": "AVR-CH", "period": "2011"}
+    data = client.get("/reports/export.json", query_string=query).get_json()
+    m = data["monitoring"]
+    # Counts go through the small-cell rule like every other count...
+    assert m["visits"]["late"] == "<5" and m["visits"]["missed"] == "<5"
+    assert m["grants"]["since_start"]["paid"] == "<5" and m["grants"]["not_as_planned"] == "<5"
+    intake = m["surveys"]["rounds"]["hand/intake"]
+    assert intake["surveys"] == "<5" and intake["at_threshold"] == "<5"
+    # ...and no mean, median or share of a group below the threshold is given.
+    assert intake["composite"] == {"mean": "[c]", "median": "[c]"} and intake["share_at_threshold"] == "[c]"
+    assert m["grants"]["in_period"]["share_checked"] == "[c]"
+    for round_ in m["surveys"]["rounds"].values():
+        assert all(round_[name] == {"mean": "[c]", "median": "[c]"}
+                   for name in ("economic", "social", "psychosocial", "composite"))
+    # A published total keeps its parts protected: seven visits due, none of their states given.
+    assert m["visits"]["due"] == 7
+    hidden = [k for k in ("on_time", "late", "missed", "ended") if not isinstance(m["visits"][k], int)]
+    assert len(hidden) >= 2
+    html = client.get("/reports/", query_string=query).get_data(as_text=True)
+    assert "never over fewer than 5 persons" in html
+    scores = _section(html, "survey_scores")
+    assert "[c]" in scores and not any(f"{x[:4]}<" in scores for x in EXACT)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/reports/export.csv", query_string=query).data))
+    text = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert not any(x in text for x in EXACT) and "Intake,Composite,<5,[c],[c]" in text
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=query).data))
+    row = next(r for r in book["Survey scores"].iter_rows(values_only=True) if r[:2] == ("Intake", "Economic"))
+    assert row[2:] == ("<5", "[c]", "[c]")
+    # The supervisor's "what the donor sees" is the same release.
+    _login(client, "supervisor")
+    seen = client.get("/reports/export.json", query_string={**query, "view": "donor"}).get_json()
+    assert seen["monitoring"] == m
+
+
+@pytest.fixture
+def halves(office, factory):
+    """AVR-CH released by years and half-years, threshold 5, sustainability threshold 0.5: six intake
+    surveys in 2011, five in the first half (composite 1, 0.75, 0.75, 0.5, 0.5) and one in the second
+    (composite 0.25), so that the year less its first half is one person; and the five of the first
+    half again, three months after arrival, with the same scores: a round of five, all in that half."""
+    o = office
+    update_programme(o.ch, {"sustainability_threshold": "0.5", "release_calendar": "year,half"}, actor=o.admin)
+    version = instrument()
+    scores = [("1", "1", "1"), ("0.75", "0.75", "0.75"), ("0.75", "0.75", "0.75"), ("0.5", "0.5", "0.5"),
+              ("0.5", "0.5", "0.5"), ("0.25", "0.25", "0.25")]
+    for n, values in enumerate(scores):
+        day = date(2011, 1 + n if n < 5 else 9, 10)
+        case = factory.case(o.ch, arrival=day, members=[factory.person("Novak", f"Ana{n}", sex="F")])
+        record_survey(case.persons[0], version, answers(*values), "intake", day)
+        if n < 5:
+            record_survey(case.persons[0], version, answers(*values), "month-3", date(2011, 6, 15))
+    db.session.commit()
+    return o
+
+
+def test_a_donor_cannot_work_out_a_small_rounds_scores_from_two_releases(client, halves):
+    _login(client, "donor.ch")
+
+    def rounds(period):
+        data = client.get("/reports/export.json", query_string={"programme": "AVR-CH", "period": period}).get_json()
+        return data["monitoring"]["surveys"]["rounds"]
+
+    year, first, second = (rounds(p)["hand/intake"] for p in ("2011", "2011-H1", "2011-H2"))
+    assert second["surveys"] == "<5" and second["composite"]["mean"] == "[c]"
+    # The year's mean times six less the first half's times five would give the one person's score:
+    # the two are never both given, nor both counts.
+    assert not (isinstance(year["surveys"], int) and isinstance(first["surveys"], int))
+    assert "[c]" in (year["composite"]["mean"], first["composite"]["mean"])
+    # A round of five, none of them below the threshold, is given whole, the same in the year and its half.
+    for period in ("2011", "2011-H1"):
+        month3 = rounds(period)["hand/month-3"]
+        assert month3["surveys"] == 5 and month3["at_threshold"] == 5
+        assert month3["composite"] == {"mean": "0.7000", "median": "0.7500"}
+        assert month3["share_at_threshold"] == "1.0000"
+    assert "hand/month-3" not in rounds("2011-H2")
+    model = disclosure.protected_model(halves.ch)
+    assert disclosure.disclosure_audit(model) == []
+    # Staff see both halves exactly.
+    _login(client, "supervisor")
+    staff = client.get("/reports/export.json", query_string={"programme": "AVR-CH", "period": "2011-H1"}).get_json()
+    assert staff["monitoring"]["surveys"]["rounds"]["hand/intake"]["composite"] == {"mean": "0.7000",
+                                                                                   "median": "0.7500"}
+
+
+def test_a_submitted_report_keeps_its_monitoring_figures_as_submitted(client, monitored_2011):
+    from casework.reports.models import SubmittedReport
+
+    o = monitored_2011
+    _login(client, "supervisor")
+    location = client.post("/reports/submit", data={"programme": "AVR-CH", "start": "2011-01-01",
+                                                    "end": "2011-12-31"}).headers["Location"]
+    report = db.session.scalars(select(SubmittedReport)).one()
+    assert report.figures["monitoring"]["visits"]["missed"] == 2
+    assert report.figures["monitoring"]["surveys"]["rounds"]["hand/intake"]["composite"]["mean"] == "0.5417"
+    assert report.donor_figures["monitoring"]["surveys"]["rounds"]["hand/intake"]["composite"]["mean"] == "[c]"
+    donor_before = report.donor_figures["monitoring"]
+    # Later: B's missed 6-month visit is entered late, a survey of 2011 is recorded, the threshold moves.
+    b, d = o.cases["b"], o.cases["d"]
+    version = db.session.scalars(select(SurveyInstrumentVersion)).one()
+    _visit(o, b, date(2011, 12, 20), months=6)
+    record_survey(d.persons[0], version, answers("0", "0", "0"), "month-3", date(2011, 11, 2))
+    update_programme(o.ch, {"sustainability_threshold": "0.8"}, actor=o.admin)
+    db.session.commit()
+    assert compute_figures(o.ch, Y2011).monitoring["visits"]["missed"] == 1
+    html = client.get(location).get_data(as_text=True)
+    visits = _section(html, "visits")
+    assert "missed: past due and not made</td><td class=\"num\">2<" in visits
+    assert "composite score 0.5 or more" in html and "0.54" in _section(html, "survey_scores")
+    changes = html.split('id="changes"')[1].split("</table>")[0]
+    assert "Monitoring: visits, missed: past due and not made" in changes
+    assert "Monitoring: surveys, sustainability threshold" in changes
+    assert "Monitoring: surveys, rounds, hand: 3 months after arrival, surveys" in changes
+    stored = json.loads(client.get(location + "/export.json").data)
+    assert stored["monitoring"]["visits"]["late"] == 1 and stored["monitoring"]["surveys"]["threshold"] == "0.5000"
+    _login(client, "donor.ch")
+    assert client.get(location + "/export.json").get_json()["monitoring"] == donor_before
+    db.session.expire_all()
+    assert db.session.get(SubmittedReport, report.id).donor_figures["monitoring"] == donor_before
+
+
+def test_a_report_submitted_before_monitoring_was_counted_is_shown_without_it(client, monitored_2011):
+    from casework.reports.models import SubmittedReport
+
+    figures = compute_figures(monitored_2011.ch, Y2011).to_dict()
+    old = {k: v for k, v in figures.items() if k != "monitoring"}
+    report = SubmittedReport(programme_id=monitored_2011.ch.id, period_start=Y2011.start, period_end=Y2011.end,
+                             label="2011", figures=old, donor_figures=None,
+                             submitted_by_id=monitored_2011.supervisor.id)
+    db.session.add(report)
+    db.session.commit()
+    _login(client, "supervisor")
+    html = client.get(f"/reports/submitted/{report.id}").get_data(as_text=True)
+    assert 'id="table-visits"' not in html and 'id="no-changes"' in html
