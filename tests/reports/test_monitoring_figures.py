@@ -461,3 +461,20 @@ def test_a_report_submitted_before_monitoring_was_counted_is_shown_without_it(cl
     _login(client, "supervisor")
     html = client.get(f"/reports/submitted/{report.id}").get_data(as_text=True)
     assert 'id="table-visits"' not in html and 'id="no-changes"' in html
+
+
+def test_the_monitoring_tables_read_in_serbian(client, monitored_2011):
+    from openpyxl import load_workbook
+
+    monitored_2011.ch.report_language = "sr_Latn"
+    db.session.commit()
+    _login(client, "supervisor")
+    query = {"programme": "AVR-CH", "period": "2011"}
+    html = client.get("/reports/", query_string=query).get_data(as_text=True)
+    assert "Zakazane posete s rokom u periodu" in html and "propuštene: rok je prošao, nisu obavljene" in html
+    assert "Rezultati anketa o održivosti po krugu" in html and "Prijem" in html and "Zbirna" in html
+    # Numbers in the reader's locale: a decimal comma in scores and shares, and in the threshold.
+    assert "0,54" in _section(html, "survey_scores") and "66,7" in _section(html, "grant_checks")
+    assert "zbirni rezultat 0,5 ili više" in html
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=query).data))
+    assert {"Posete praćenja", "Provera pomoći", "Rezultati anketa", "Održivost"} <= set(book.sheetnames)
