@@ -448,21 +448,6 @@ def test_a_submitted_report_keeps_its_monitoring_figures_as_submitted(client, mo
     assert db.session.get(SubmittedReport, report.id).donor_figures["monitoring"] == donor_before
 
 
-def test_a_report_submitted_before_monitoring_was_counted_is_shown_without_it(client, monitored_2011):
-    from casework.reports.models import SubmittedReport
-
-    figures = compute_figures(monitored_2011.ch, Y2011).to_dict()
-    old = {k: v for k, v in figures.items() if k != "monitoring"}
-    report = SubmittedReport(programme_id=monitored_2011.ch.id, period_start=Y2011.start, period_end=Y2011.end,
-                             label="2011", figures=old, donor_figures=None,
-                             submitted_by_id=monitored_2011.supervisor.id)
-    db.session.add(report)
-    db.session.commit()
-    _login(client, "supervisor")
-    html = client.get(f"/reports/submitted/{report.id}").get_data(as_text=True)
-    assert 'id="table-visits"' not in html and 'id="no-changes"' in html
-
-
 def test_the_monitoring_tables_read_in_serbian(client, monitored_2011):
     from openpyxl import load_workbook
 
