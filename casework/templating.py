@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_decimal as babel_decimal
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_timezone
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from casework.auth import permissions
 from casework.db import format_money
@@ -50,6 +52,29 @@ def format_number(value) -> str:
     return format_decimal(value)
 
 
+SHOWN_SCORE = Decimal("0.01")
+
+
+def format_score(value) -> str:
+    """A survey score (0 to 1) as shown: two decimals, rounded half up like the stored four, in the
+    reader's locale; a withheld figure ("[c]") as it is."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return format_decimal(Decimal(value).quantize(SHOWN_SCORE, rounding=ROUND_HALF_UP), format="0.00")
+
+
+def format_every_digit(value) -> str:
+    """A decimal (a definition's weight, a threshold) in the reader's locale, every digit kept."""
+    return babel_decimal(Decimal(value).normalize(), locale=get_locale(), decimal_quantization=False)
+
+
+def format_share(value) -> str:
+    """A share (a fraction from 0 to 1) as a percentage with one decimal, in the reader's locale."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return format_percent(Decimal(value), format="#,##0.0%")
+
+
 def plural_count(value) -> int:
     """The number that picks a plural form: a withheld figure ("<5", "[c]") reads like many."""
     return value if isinstance(value, int) else 0
@@ -62,6 +87,8 @@ def register(app: Flask) -> None:
     app.template_filter("day")(format_day)
     app.template_filter("when")(format_when)
     app.template_filter("num")(format_number)
+    app.template_filter("score")(format_score)
+    app.template_filter("share")(format_share)
     app.template_filter("task_title")(title_of)
     app.template_filter("plural_count")(plural_count)
 

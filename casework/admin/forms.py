@@ -78,6 +78,9 @@ class ProgrammeForm(FlaskForm):
     plan_due_days = WholeNumberField(_l("Reintegration plan due, days after arrival"),
                                      validators=[Optional(), NumberRange(min=1, max=366)], default=30)
     plan_item_required = BooleanField(_l("A grant must fund an item of the approved plan before it is submitted"))
+    sustainability_threshold = NoNulString(
+        _l("Sustainability threshold: the composite survey score, 0 to 1, the report counts returnees at or "
+           "above (empty for none)"), validators=[Optional(), Length(max=20)])
 
 
 class CapForm(FlaskForm):

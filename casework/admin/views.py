@@ -187,6 +187,7 @@ def _programme_values(form) -> dict:
         "report_language": form.report_language.data or None,
         "plan_due_days": form.plan_due_days.data,
         "plan_item_required": form.plan_item_required.data,
+        "sustainability_threshold": form.sustainability_threshold.data or None,
     }
 
 
@@ -232,6 +233,8 @@ def programmes_edit(programme_id: int):
         form.decision_authority.data = programme.decision_authority.value
         form.budget.data = str(programme.budget) if programme.budget is not None else ""
         form.release_calendar.data = programme.release_calendar.split(",")
+        threshold = programme.sustainability_threshold
+        form.sustainability_threshold.data = format(threshold.normalize(), "f") if threshold is not None else ""
     elif form.validate_on_submit():
         _saved, error_response = _save(
             form,

@@ -96,6 +96,7 @@ FIELD_LABELS = {
     "decision_authority": _l("Who decides"),
     "small_cell_threshold": _l("Small-cell threshold"),
     "report_language": _l("Report language"),
+    "sustainability_threshold": _l("Sustainability threshold"),
     "valid_from": _l("In force from"),
     "per_person": _l("Cap per person"),
     "per_case": _l("Cap per case"),

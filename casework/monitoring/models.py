@@ -68,7 +68,8 @@ class ScheduledVisit(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     schedule_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_schedules.id", ondelete="SET NULL"))
     months: Mapped[int] = mapped_column()
-    due_on: Mapped[date] = mapped_column(Date)
+    # Indexed: the report counts the visits due in a period.
+    due_on: Mapped[date] = mapped_column(Date, index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_visits.id", ondelete="SET NULL"),
                                                  unique=True)
 
@@ -85,7 +86,8 @@ visit_members = Table(
 
 class MonitoringVisit(Base):
     __tablename__ = "monitoring_visits"
-    __table_args__ = (Index("ix_monitoring_visits_case_visited", "case_id", "visited_on"),)
+    __table_args__ = (Index("ix_monitoring_visits_case_visited", "case_id", "visited_on"),
+                      Index("ix_monitoring_visits_visited_on", "visited_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))

@@ -187,6 +187,42 @@ def after_arrival_moved(case, actor=None) -> None:
     schedule_visits(case, actor)
 
 
+# A scheduled visit's state, the same on the case page and in the report: done (a recorded visit
+# answers it), ended (not made, and the case was closed or withdrawn), overdue (not made, due
+# before today: shown as late on the case page, missed in the report), due (not made, not yet due).
+DONE, ENDED, OVERDUE, DUE = "done", "ended", "overdue", "due"
+ENDED_STATUSES = ("closed", "withdrawn")
+
+
+def visit_state(scheduled: ScheduledVisit, case, day: date) -> str:
+    from casework.tasks.services import overdue
+
+    if scheduled.visit_id is not None:
+        return DONE
+    if case.status.value in ENDED_STATUSES:
+        return ENDED
+    return OVERDUE if overdue(scheduled.due_on, day) else DUE
+
+
+def visit_state_sql(day: date):
+    """visit_state as an SQL expression over ScheduledVisit and its Case, for counting in the database."""
+    from sqlalchemy import case as when
+
+    from casework.cases.models import Case, CaseStatus
+    from casework.tasks.services import overdue
+
+    return when((ScheduledVisit.visit_id.isnot(None), DONE),
+                (Case.status.in_([CaseStatus(s) for s in ENDED_STATUSES]), ENDED),
+                (overdue(ScheduledVisit.due_on, day), OVERDUE), else_=DUE)
+
+
+def made_late(due_on, visited_on):
+    """A scheduled visit made after its due date: on a day its task was overdue (no grace)."""
+    from casework.tasks.services import overdue
+
+    return overdue(due_on, visited_on)
+
+
 def scheduled_visits_of(case) -> list[ScheduledVisit]:
     return list(db.session.scalars(select(ScheduledVisit).where(ScheduledVisit.case_id == case.id)
                                    .order_by(ScheduledVisit.due_on, ScheduledVisit.id)))

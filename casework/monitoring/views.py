@@ -176,7 +176,7 @@ def case_section(case) -> Markup:
     return Markup(render_template("monitoring/_case_section.html", case=case, today=today(),
                                   scheduled=services.scheduled_visits_of(case), visits=services.visits_of(case),
                                   can_edit=can_edit_case(current_user, case), visit_title=services.visit_title,
-                                  **LABELS))
+                                  visit_state=services.visit_state, **LABELS))
 
 
 def grant_section(grant) -> Markup:

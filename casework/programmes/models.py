@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import user_programmes
 from casework.db import Base, Money, enum_type
+from casework.surveys.models import Score
 
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
@@ -39,6 +40,9 @@ class Programme(Base):
         CheckConstraint("report_language IS NULL OR report_language IN ('en', 'sr_Latn', 'sr_Cyrl')",
                         name="report_language_supported"),
         CheckConstraint("plan_due_days BETWEEN 1 AND 366", name="plan_due_days_range"),
+        # Stored like survey scores, in ten-thousandths: 0 to 1.
+        CheckConstraint("sustainability_threshold IS NULL OR sustainability_threshold BETWEEN 0 AND 10000",
+                        name="sustainability_threshold_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +67,9 @@ class Programme(Base):
     plan_due_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # When set, a grant is submitted only once it funds an item of the approved plan.
     plan_item_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The composite survey score (0 to 1) at or above which the report counts a returnee's
+    # reintegration as sustainable; None: the programme has set none, and the report gives no share.
+    sustainability_threshold: Mapped[Decimal | None] = mapped_column(Score)
 
     donor: Mapped[Donor] = relationship(back_populates="programmes")
     caps: Mapped[list[ProgrammeCap]] = relationship(

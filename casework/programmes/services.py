@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -48,7 +48,11 @@ def get_or_create_donor(name: str) -> Donor:
 
 
 def find_programme(code: str | None) -> Programme | None:
-    return db.session.scalar(select(Programme).where(Programme.code == (code or "").strip().upper()))
+    """A programme by its code, with its donor (which every report names)."""
+    from sqlalchemy.orm import joinedload
+
+    return db.session.scalar(select(Programme).options(joinedload(Programme.donor))
+                             .where(Programme.code == (code or "").strip().upper()))
 
 
 def _amount(value, field: str) -> Decimal | None:
@@ -98,7 +102,30 @@ def _check(values: dict) -> dict:
             raise DomainError(_("The plan is due 1 to 366 days after arrival."), "plan_due_days")
     if "plan_item_required" in out:
         out["plan_item_required"] = bool(out["plan_item_required"])
+    if "sustainability_threshold" in out:
+        out["sustainability_threshold"] = parse_sustainability_threshold(out["sustainability_threshold"])
     return out
+
+
+THRESHOLD_PLACES = Decimal("0.0001")
+
+
+def parse_sustainability_threshold(value) -> Decimal | None:
+    """The composite score (0 to 1, at most four decimals like the scores) from which the report
+    counts a returnee as at or above the programme's threshold; empty for none. Never rounded."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    message = _("The sustainability threshold is a composite score from 0 to 1 with at most four decimals, "
+                "e.g. 0.5 or 0.66; leave it empty for none.")
+    if isinstance(value, float | bool):
+        raise DomainError(message, "sustainability_threshold")
+    try:
+        number = Decimal(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError, TypeError):
+        raise DomainError(message, "sustainability_threshold") from None
+    if not number.is_finite() or not 0 <= number <= 1 or number != number.quantize(THRESHOLD_PLACES):
+        raise DomainError(message, "sustainability_threshold")
+    return number.quantize(THRESHOLD_PLACES)
 
 
 def release_calendar_text(units) -> str:
@@ -117,7 +144,7 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
                      end_date: date | None = None, decision_authority="office", budget=None,
                      small_cell_threshold: int = DEFAULT_THRESHOLD, release_calendar="year",
                      report_language: str | None = None, plan_due_days: int | None = 30,
-                     plan_item_required: bool = False, actor=None) -> Programme:
+                     plan_item_required: bool = False, sustainability_threshold=None, actor=None) -> Programme:
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
         raise DomainError(_("A code is 2 to 20 capital letters, digits or dashes, e.g. AVR-CH."), "code")
@@ -129,7 +156,8 @@ def create_programme(code: str, name: str, donor_name: str, currency: str, start
                      "end_date": end_date, "decision_authority": decision_authority,
                      "small_cell_threshold": small_cell_threshold, "release_calendar": release_calendar,
                      "report_language": report_language, "plan_due_days": plan_due_days,
-                     "plan_item_required": plan_item_required})
+                     "plan_item_required": plan_item_required,
+                     "sustainability_threshold": sustainability_threshold})
     programme = Programme(code=code, donor=get_or_create_donor(donor_name), **values)
     db.session.add(programme)
     db.session.flush()

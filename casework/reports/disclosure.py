@@ -30,15 +30,19 @@ from casework.reports.engine import (
     AGE_GROUPS,
     CLOSURE_REASONS,
     DIMENSIONS,
+    GRANT_CHECKS,
     PLAN_TYPES,
     PROVIDER_TYPES,
     REFERRAL_MEASURES,
     SEXES,
     TYPES_OF,
+    VISIT_STATES,
+    VISITS_MADE,
     Figures,
     compute_figures,
 )
 from casework.reports.periods import Period
+from casework.reports.scores import SCORES
 
 UNIT_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 OTHER = "(other)"
@@ -174,6 +178,24 @@ def _segment_atoms(seg_index: int, figures: Figures) -> dict:
             out[(seg_index, "referral", provider_type, measure)] = row.get(measure, 0)
     for reason in CLOSURE_REASONS:
         out[(seg_index, "closure", reason)] = figures.closures["by_reason"].get(reason, 0)
+    out.update(_monitoring_atoms(seg_index, figures.monitoring))
+    return out
+
+
+def _monitoring_atoms(seg_index: int, monitoring: dict) -> dict:
+    """Visits due by state and visits made (on their own dates), grants by the date of their first
+    payment still standing, by whether they were checked; findings; surveys of each round, split
+    at the programme's sustainability threshold when it has one."""
+    visits, grants = monitoring["visits"], monitoring["grants"]
+    out = {(seg_index, "visit", state): visits[state] for state in (*VISIT_STATES, *VISITS_MADE)}
+    out.update({(seg_index, "grant_check", k): grants["in_period"][k] for k in GRANT_CHECKS})
+    out[(seg_index, "finding")] = grants["not_as_planned"]
+    for key, row in monitoring["surveys"]["rounds"].items():
+        if row["at_threshold"] is None:
+            out[(seg_index, "survey", key, "all")] = row["surveys"]
+        else:
+            out[(seg_index, "survey", key, "at")] = row["at_threshold"]
+            out[(seg_index, "survey", key, "below")] = row["below_threshold"]
     return out
 
 
@@ -277,8 +299,33 @@ def build_model(programme, releases: list[Period], today: date | None = None) ->
             _relate(model, add_union(("referrals", "total", measure), parts), parts)
         reasons = [add(("closures", r), ("closure", r), first, last) for r in CLOSURE_REASONS]
         _relate(model, add_union(("closures", "total"), reasons), reasons)
+        _monitoring_cells(model, add, add_union, first, last, cumulative_first)
     _time_relations(model)
     return model
+
+
+def _monitoring_cells(model: Model, add, add_union, first: int, last: int, cumulative_first: int) -> None:
+    """A release's monitoring cells: every count its own quantity, with the margins that join them
+    (visits done and due, visits made, grants paid, surveys of a round)."""
+    states = {s: add(("monitoring", "visits", s), ("visit", s), first, last) for s in VISIT_STATES}
+    done = add_union(("monitoring", "visits", "done"), [states["on_time"], states["late"]])
+    _relate(model, done, [states["on_time"], states["late"]])
+    due = add_union(("monitoring", "visits", "due"), list(states.values()))
+    _relate(model, due, list(states.values()))
+    _relate(model, due, [done, states["missed"], states["ended"], states["not_yet_due"]])
+    made = [add(("monitoring", "visits", k), ("visit", k), first, last) for k in VISITS_MADE]
+    _relate(model, add_union(("monitoring", "visits", "made"), made), made)
+    for name, start in (("in_period", first), ("since_start", cumulative_first)):
+        parts = [add(("monitoring", "grants", name, k), ("grant_check", k), start, last) for k in GRANT_CHECKS]
+        _relate(model, add_union(("monitoring", "grants", name, "paid"), parts), parts)
+    add(("monitoring", "grants", "not_as_planned"), ("finding",), first, last)
+    rounds = {(k[2], k[3]) for k in model.atoms if k[1] == "survey" and first <= k[0] <= last}
+    for key in sorted({key for key, _part in rounds}):
+        if (key, "all") in rounds:
+            add(("monitoring", "surveys", key), ("survey", key, "all"), first, last)
+            continue
+        parts = [add(("monitoring", "surveys", key, m), ("survey", key, m), first, last) for m in ("at", "below")]
+        _relate(model, add_union(("monitoring", "surveys", key), parts), parts)
 
 
 def _unit_rows(period: Period, unit: str) -> list[Period]:
@@ -676,8 +723,44 @@ def donor_figures(model: Model, period: Period) -> Figures:
                    "total": {m: quantity(("referrals", "total", m)) for m in REFERRAL_MEASURES}}
     f.closures = {"by_reason": {r: quantity(("closures", r)) for r in CLOSURE_REASONS},
                   "total": quantity(("closures", "total"))}
+    f.monitoring = _donor_monitoring(exact.monitoring, quantity,
+                                     lambda name: model.quantities[cells[name]].status == PUBLISHED)
     f.threshold = n
     return f
+
+
+WITHHELD = Suppressed("[c]")
+
+
+def _donor_monitoring(exact: dict, quantity, published) -> dict:
+    """The monitoring figures a donor receives: each count protected like every other; a mean,
+    median or share only where every count it is computed from is published (so never over fewer
+    than N persons, nor over a group that a difference of published counts would isolate)."""
+    visits = {m: quantity(("monitoring", "visits", m)) for m in exact["visits"]}
+    grants = {"not_as_planned": quantity(("monitoring", "grants", "not_as_planned"))}
+    for name in ("in_period", "since_start"):
+        cell = ("monitoring", "grants", name)
+        row = {k: quantity((*cell, k)) for k in ("paid", *GRANT_CHECKS)}
+        shown = published((*cell, "paid")) and published((*cell, "checked"))
+        row["share_checked"] = exact["grants"][name]["share_checked"] if shown else WITHHELD
+        grants[name] = row
+    rounds = {}
+    for key, row in exact["surveys"]["rounds"].items():
+        count = ("monitoring", "surveys", key)
+        shown = published(count)
+        out = {"surveys": quantity(count)}
+        for name in SCORES:
+            out[name] = {stat: value if shown else WITHHELD for stat, value in row[name].items()}
+        if row["at_threshold"] is None:
+            out.update(at_threshold=None, below_threshold=None, share_at_threshold=None)
+        else:
+            out["at_threshold"] = quantity((*count, "at"))
+            out["below_threshold"] = quantity((*count, "below"))
+            out["share_at_threshold"] = row["share_at_threshold"] if shown and published((*count, "at")) \
+                else WITHHELD
+        rounds[key] = out
+    return {"visits": visits, "grants": grants,
+            "surveys": {"threshold": exact["surveys"]["threshold"], "rounds": rounds}}
 
 
 def release_for_donor(programme, period: Period, today: date | None = None) -> Figures:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +27,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from casework.cases.models import Case, Person, PersonVulnerability
 from casework.closures.models import CaseClosure, ClosureKind, ClosureReason
@@ -35,6 +36,7 @@ from casework.extensions import db
 from casework.grants import workflow
 from casework.grants.models import Disbursement, Grant, GrantCategory, GrantStatus
 from casework.grants.services import budget_used, committed_amount
+from casework.monitoring.models import GrantUse, MonitoringVisit, ScheduledVisit, VisitGrantCheck
 from casework.plans.models import DIMENSION_TYPES, Dimension, ItemType, PlanItem, ReintegrationPlan
 from casework.referrals.models import ProviderType, Referral, ReferralStatus, ServiceProvider
 from casework.reports.periods import Period
@@ -54,6 +56,15 @@ DIMENSIONS = [d.value for d in Dimension]
 TYPES_OF = {d.value: [t.value for t in DIMENSION_TYPES[d]] for d in Dimension}
 PROVIDER_TYPES = [t.value for t in ProviderType]
 CLOSURE_REASONS = [r.value for r in ClosureReason]
+# Scheduled visits due in the period by what became of them (as recorded when the figures are
+# computed): done by or after the due date, missed, not made because the case ended, not yet due;
+# and the visits made in the period, at a scheduled visit or outside the schedule.
+VISIT_STATES = ("on_time", "late", "missed", "ended", "not_yet_due")
+VISITS_MADE = ("at_scheduled", "unscheduled")
+# Grants paid (a payment not reversed) by whether a monitoring visit has checked their use.
+GRANT_CHECKS = ("checked", "unchecked")
+# Means, medians and shares: four decimals, like the survey scores.
+SHARE_PLACES = Decimal("0.0001")
 
 
 def _grant_row() -> dict:
@@ -90,6 +101,8 @@ class Figures:
     referrals: dict | None = None
     # Cases closed in the period by reason: {"by_reason": {reason: n}, "total": n}.
     closures: dict | None = None
+    # Monitoring after return: {"visits": {...}, "grants": {...}, "surveys": {...}} (see _monitoring).
+    monitoring: dict | None = None
     # What donors receive only: arrivals by release unit, and the threshold of the "<N" marks.
     arrivals: dict | None = None
     threshold: int | None = None
@@ -120,9 +133,11 @@ class Figures:
         data["to"] = data.pop("end").isoformat()
         data["programme_start"] = self.programme_start.isoformat()
         data["generated_at"] = self.generated_at.isoformat(timespec="seconds")
-        for key in ("arrivals", "threshold", "plan_items", "referrals", "closures"):
+        for key in ("arrivals", "threshold", "plan_items", "referrals", "closures", "monitoring"):
             if data[key] is None:
                 del data[key]
+        if "monitoring" in data:  # scores and shares keep their four decimals
+            data["monitoring"] = _plain_decimals(data["monitoring"])
         return _strings(data)
 
     @classmethod
@@ -142,6 +157,7 @@ class Figures:
         # A report submitted before these tables existed has none: it is shown without them.
         for key in ("plan_items", "referrals", "closures"):
             kwargs[key] = data.get(key)
+        kwargs["monitoring"] = _score_decimals(data["monitoring"]) if data.get("monitoring") else None
         return cls(**kwargs)
 
 
@@ -150,6 +166,24 @@ def _strings(value):
         return {k: _strings(v) for k, v in value.items()}
     if isinstance(value, Decimal):
         return f"{value.quantize(CENT)}"
+    return value
+
+
+def _plain_decimals(value):
+    if isinstance(value, dict):
+        return {k: _plain_decimals(v) for k, v in value.items()}
+    return f"{value}" if isinstance(value, Decimal) else value
+
+
+SCORE_KEYS = {"mean", "median", "share_checked", "share_at_threshold", "threshold"}
+
+
+def _score_decimals(value, key=None):
+    """Scores and shares back to Decimal; a withheld one ("[c]") stays as it was shown."""
+    if isinstance(value, dict):
+        return {k: _score_decimals(v, k) for k, v in value.items()}
+    if key in SCORE_KEYS and isinstance(value, str) and not value.startswith(("<", "[")):
+        return Decimal(value)
     return value
 
 
@@ -170,8 +204,8 @@ def _money(value) -> Decimal:
 def compute_figures(programme, period: Period, now: datetime | None = None) -> Figures:
     """Every figure of a programme's report for a period, computed with SQL aggregates.
 
-    Three statements whatever the size of the programme: cases, persons, plan items, referrals and
-    closures; grants; budget.
+    Four statements whatever the size of the programme: cases, persons, plan items, referrals,
+    closures and monitoring visits and grant checks; surveys; grants; budget.
     """
     figures = Figures(
         programme=programme.code, programme_name=programme.name, donor=programme.donor.name,
@@ -205,6 +239,7 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
         "month_persons": persons(*_columns("month_persons", count, num=month))
         .where(in_period, travelled).group_by(month),
         **_services_parts(programme, period),
+        **_monitoring_parts(programme, period),
     })
 
     def total(part):
@@ -227,6 +262,7 @@ def compute_figures(programme, period: Period, now: datetime | None = None) -> F
     figures.by_month = dict(sorted(by_month.items()))
 
     figures.plan_items, figures.referrals, figures.closures = _services(tally)
+    figures.monitoring = _monitoring(tally, programme, period)
     figures.grants_by_category, figures.grants, figures.budget = _grants(programme, period)
     return figures
 
@@ -283,6 +319,86 @@ def _services(tally: dict) -> tuple[dict, dict, dict]:
     for key, _num, n, _amount in tally["closures"]:
         by_reason[key] = n
     return plan_items, referrals, {"by_reason": by_reason, "total": sum(by_reason.values())}
+
+
+def _monitoring_parts(programme, period: Period, today: date | None = None) -> dict:
+    """Scheduled visits due in the period by their state (casework.monitoring.services.visit_state,
+    a visit made after its due date counted as late); the visits made in the period; the grants
+    whose first payment still standing (not reversed) is dated in the period, and since the
+    programme's start, by whether any visit checked their use; "not as planned" findings of the
+    visits made in the period."""
+    from casework.monitoring.services import DONE, DUE, ENDED, OVERDUE, made_late, visit_state_sql
+    from casework.tasks.services import today as office_today
+
+    day = today or office_today()
+    of_programme = Case.programme_id == programme.id
+    count = func.count()
+
+    def on(column):
+        return and_(column >= period.start, column <= period.end)
+
+    state = case((and_(ScheduledVisit.visit_id.isnot(None), made_late(ScheduledVisit.due_on, MonitoringVisit.visited_on)),
+                  "late"), else_=visit_state_sql(day))
+    states = case({DONE: "on_time", OVERDUE: "missed", ENDED: "ended", DUE: "not_yet_due"}, value=state,
+                  else_="late")
+    due = (select(states.label("key")).select_from(ScheduledVisit).join(Case, ScheduledVisit.case_id == Case.id)
+           .outerjoin(MonitoringVisit, ScheduledVisit.visit_id == MonitoringVisit.id)
+           .where(of_programme, on(ScheduledVisit.due_on)).subquery())
+    made = (select(case((ScheduledVisit.id.is_(None), "unscheduled"), else_="at_scheduled").label("key"))
+            .select_from(MonitoringVisit).join(Case, MonitoringVisit.case_id == Case.id)
+            .outerjoin(ScheduledVisit, ScheduledVisit.visit_id == MonitoringVisit.id)
+            .where(of_programme, on(MonitoringVisit.visited_on)).subquery())
+    reversal = aliased(Disbursement)
+    standing = (select(Disbursement.grant_id.label("grant_id"), func.min(Disbursement.paid_on).label("first_paid"))
+                .where(Disbursement.reversal_of_id.is_(None),
+                       ~select(reversal.id).where(reversal.reversal_of_id == Disbursement.id).exists())
+                .group_by(Disbursement.grant_id).subquery())
+    checked = select(VisitGrantCheck.id).where(VisitGrantCheck.grant_id == standing.c.grant_id).exists()
+
+    def paid(part, condition):
+        inner = (select(case((checked, "checked"), else_="unchecked").label("key")).select_from(standing)
+                 .join(Grant, Grant.id == standing.c.grant_id).join(Case, Grant.case_id == Case.id)
+                 .where(of_programme, condition).subquery())
+        return select(*_columns(part, count, key=inner.c.key)).group_by(inner.c.key)
+
+    return {
+        "visits_due": select(*_columns("visits_due", count, key=due.c.key)).group_by(due.c.key),
+        "visits_made": select(*_columns("visits_made", count, key=made.c.key)).group_by(made.c.key),
+        "grants_paid": paid("grants_paid", on(standing.c.first_paid)),
+        "grants_paid_since_start": paid("grants_paid_since_start", and_(
+            standing.c.first_paid >= programme.start_date, standing.c.first_paid <= period.end)),
+        "not_as_planned": select(*_columns("not_as_planned", count)).select_from(VisitGrantCheck)
+        .join(MonitoringVisit, VisitGrantCheck.visit_id == MonitoringVisit.id)
+        .join(Case, MonitoringVisit.case_id == Case.id)
+        .where(of_programme, VisitGrantCheck.use == GrantUse.NOT_AS_PLANNED, on(MonitoringVisit.visited_on)),
+    }
+
+
+def share(part, whole) -> Decimal | None:
+    """part / whole with four decimals (rounded half up); None when there is no whole."""
+    if not isinstance(part, int) or not isinstance(whole, int) or whole == 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _monitoring(tally: dict, programme, period: Period) -> dict:
+    from casework.reports.scores import survey_rounds
+
+    def counts(part, keys):
+        found = {key: n for key, _num, n, _amount in tally[part]}
+        return {k: found.get(k, 0) for k in keys}
+
+    visits = counts("visits_due", VISIT_STATES)
+    visits = {"due": sum(visits.values()), **visits, "done": visits["on_time"] + visits["late"]}
+    made = counts("visits_made", VISITS_MADE)
+    visits.update({"made": sum(made.values()), **made})
+    grants = {}
+    for name, part in (("in_period", "grants_paid"), ("since_start", "grants_paid_since_start")):
+        row = counts(part, GRANT_CHECKS)
+        paid = row["checked"] + row["unchecked"]
+        grants[name] = {"paid": paid, **row, "share_checked": share(row["checked"], paid)}
+    grants["not_as_planned"] = sum(n for _key, _num, n, _amount in tally["not_as_planned"])
+    return {"visits": visits, "grants": grants, "surveys": survey_rounds(programme, period)}
 
 
 def _months(period: Period, limit: int = 1200) -> list[str]:

@@ -26,9 +26,11 @@ def filename(figures: Figures, fmt: str, suffix: str = "") -> str:
     return f"report-{figures.programme}-{period}{suffix}.{FORMATS[fmt][1]}"
 
 
-def _text(value) -> str:
+def _text(value, kind: str = "text") -> str:
     if value is None:
         return ""
+    if kind in ("score", "share") and isinstance(value, Decimal):
+        return f"{value}"  # every stored decimal: a score or share is not money
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
@@ -46,7 +48,8 @@ def to_csv_zip(tables: list[Table]) -> bytes:
             writer = csv.writer(out)
             writer.writerow([safe_cell(h) for h in table.headers])
             for row in table.rows:
-                writer.writerow([safe_cell(_text(v)) if isinstance(v, str) else _text(v) for v in row])
+                writer.writerow([safe_cell(_text(v)) if isinstance(v, str) else _text(v, kind)
+                                 for v, kind in zip(row, table.kinds, strict=False)])
             zf.writestr(f"{number:02d}-{table.key}.csv", "\ufeff" + out.getvalue())
     return buffer.getvalue()
 
@@ -61,6 +64,8 @@ def to_xlsx(tables: list[Table]) -> bytes:
         "money": book.add_format({"num_format": "#,##0.00"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "score": book.add_format({"num_format": "0.0000"}),
+        "share": book.add_format({"num_format": "0.0%"}),
     }
     used = set()
     for table in tables:
@@ -78,6 +83,8 @@ def to_xlsx(tables: list[Table]) -> bytes:
                     continue
                 if isinstance(value, bool):
                     sheet.write_boolean(r, c, value)
+                elif isinstance(value, Decimal) and table.kinds[c] in ("score", "share"):
+                    sheet.write_number(r, c, float(value), formats[table.kinds[c]])
                 elif isinstance(value, Decimal):
                     # The nearest binary number to a two-decimal amount, shown with two decimals.
                     sheet.write_number(r, c, float(value), formats["money"])

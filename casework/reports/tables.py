@@ -20,6 +20,7 @@ from casework.plans.labels import DIMENSION_LABELS, TYPE_LABELS
 from casework.plans.models import Dimension, ItemType
 from casework.referrals.labels import PROVIDER_TYPE_LABELS
 from casework.referrals.models import ProviderType
+from casework.reports import labels as monitoring_labels
 from casework.reports.engine import (
     AGE_GROUPS,
     CLOSURE_REASONS,
@@ -36,6 +37,7 @@ SHEET_NAMES = {
     "by_age_group": _l("By age group"), "by_municipality": _l("By municipality"),
     "by_vulnerability": _l("By vulnerability"), "grants": _l("Grants"), "budget": _l("Budget"),
     "plan_items": _l("Plan items"), "referrals": _l("Referrals"), "closures": _l("Closures"),
+    **monitoring_labels.SHEETS,
 }
 
 
@@ -43,7 +45,8 @@ SHEET_NAMES = {
 class Table:
     key: str
     title: str
-    columns: list  # [(label, kind)] with kind in text, int, money, date, datetime
+    # [(label, kind)] with kind in text, int, money, date, datetime, score (0 to 1), share (a fraction)
+    columns: list
     rows: list = field(default_factory=list)
 
     @property
@@ -166,7 +169,61 @@ def _services_tables(figures: Figures) -> list[Table]:
         rows.append([str(_l("Total")), closures["total"]])
         tables.append(Table("closures", str(_l("Cases closed in the period, by reason")),
                             [(_l("Reason"), "text"), (_l("Closures"), "int")], rows))
+    if figures.monitoring is not None:
+        tables += _monitoring_tables(figures.monitoring)
     return tables
+
+
+VISIT_ORDER = ("due", "on_time", "late", "done", "missed", "ended", "not_yet_due", "made", "at_scheduled",
+               "unscheduled")
+INDENTED = {"on_time", "late", "done", "missed", "ended", "not_yet_due", "at_scheduled", "unscheduled"}
+
+
+def _monitoring_tables(monitoring: dict) -> list[Table]:
+    """Visits, grants checked, survey scores per round and, once the programme sets a threshold,
+    the returnees at or above it; a report submitted before monitoring was counted has none."""
+    from casework.surveys.labels import COMPOSITE
+    from casework.surveys.labels import DIMENSION_LABELS as SCORE_LABELS
+    from casework.surveys.models import DIMENSIONS as SCORED
+
+    ml = monitoring_labels
+    visits, grants, surveys = monitoring["visits"], monitoring["grants"], monitoring["surveys"]
+    rows = [[("– " if k in INDENTED else "") + str(ml.VISIT_ROWS[k]), visits[k]] for k in VISIT_ORDER]
+    rows.append([str(ml.VISIT_ROWS["not_as_planned"]), grants["not_as_planned"]])
+    tables = [Table("visits", str(ml.VISITS_TITLE), [(ml.MEASURE, "text"), (ml.VISITS, "int")], rows)]
+    measures = ("paid", "checked", "unchecked", "share_checked")
+    tables.append(Table("grant_checks", str(ml.GRANT_CHECKS_TITLE),
+                        [(ml.MEASURE, "text")] + [(ml.GRANT_COLUMNS[m], "share" if m.startswith("share") else "int")
+                                                  for m in measures],
+                        [[str(ml.GRANT_ROWS[name])] + [grants[name][m] for m in measures]
+                         for name in ("in_period", "since_start")]))
+    rounds = surveys["rounds"]
+    several = len({key.partition("/")[0] for key in rounds}) > 1
+    names = {key: round_name(key, several) for key in rounds}
+    score_names = [(name, str(SCORE_LABELS[name])) for name in SCORED] + [("composite", str(COMPOSITE))]
+    tables.append(Table("survey_scores", str(ml.SCORES_TITLE),
+                        [(ml.ROUND, "text"), (ml.SCORE, "text"), (ml.SURVEYS, "int"), (ml.MEAN, "score"),
+                         (ml.MEDIAN, "score")],
+                        [[names[key], label, row["surveys"], row[name]["mean"], row[name]["median"]]
+                         for key, row in rounds.items() for name, label in score_names]))
+    if surveys["threshold"] is not None:
+        from casework.templating import format_every_digit
+
+        tables.append(Table("sustainability", ml.sustainability_title(format_every_digit(surveys["threshold"])),
+            [(ml.ROUND, "text"), (ml.SURVEYS, "int"), (ml.AT_THRESHOLD, "int"), (ml.BELOW_THRESHOLD, "int"),
+             (ml.SHARE_AT_THRESHOLD, "share")],
+            [[names[key], row["surveys"], row["at_threshold"], row["below_threshold"], row["share_at_threshold"]]
+             for key, row in rounds.items()]))
+    return tables
+
+
+def round_name(key: str, with_instrument: bool = True) -> str:
+    """A round keyed "instrument/round" in words: "3 months after arrival", after the instrument's
+    code when the programme's surveys use more than one instrument."""
+    from casework.surveys.labels import round_label
+
+    code, _, label = key.partition("/")
+    return f"{code}: {round_label(label)}" if with_instrument else str(round_label(label))
 
 
 def _label(labels: dict, enum_cls, code) -> str:
@@ -193,6 +250,7 @@ FIGURE_LABELS = {
     "plan_items": _l("Plan items approved"),
     "referrals": _l("Referrals"),
     "closures": _l("Cases closed"),
+    "monitoring": monitoring_labels.MONITORING,
 }
 MEASURE_LABELS = {
     "proposed_count": _l("proposed"), "proposed_amount": _l("amount proposed"),
@@ -213,6 +271,15 @@ CODE_LABELS = {
 }
 
 
+def _monitoring_part(part: str) -> str:
+    from casework.surveys.labels import COMPOSITE, DIMENSION_LABELS
+
+    if "/" in part:
+        return round_name(part)
+    label = monitoring_labels.FIGURE_PARTS.get(part) or DIMENSION_LABELS.get(part)
+    return str(COMPOSITE if part == "composite" else label if label is not None else part)
+
+
 def figure_label(key: str) -> str:
     """A reader's name for a flattened figure key such as 'grants_by_category.housing.approved_count'."""
     head, *rest = key.split(".")
@@ -224,6 +291,8 @@ def figure_label(key: str) -> str:
             part = _label(VULNERABILITY_LABELS, Vulnerability, part)
         elif head == "grants_by_category":
             part = _label(CATEGORY_LABELS, GrantCategory, part)
+        elif head == "monitoring":
+            part = _monitoring_part(part)
         elif head in CODE_LABELS and part not in MEASURE_LABELS:
             part = next((_label(labels, enum_cls, part) for labels, enum_cls in CODE_LABELS[head]
                          if part in {m.value for m in enum_cls}), part)

@@ -82,7 +82,7 @@ class SurveyResponse(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_instrument_versions.id"), index=True)
     # "intake", or "month-N" for the round N months after arrival (casework.surveys.services).
     round: Mapped[str] = mapped_column(String(60))
-    taken_on: Mapped[date] = mapped_column(Date)
+    taken_on: Mapped[date] = mapped_column(Date, index=True)  # the report counts a period's surveys
     # {question code: option code}
     answers: Mapped[dict] = mapped_column(JSON)
     economic_score: Mapped[Decimal] = mapped_column(Score)

@@ -3,12 +3,9 @@ survey from the case page, and each member's scores over time (a table and a cha
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 import pygal
-from babel.numbers import format_decimal as babel_decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,21 +22,16 @@ from casework.reports.charts import STYLE, data_uri
 from casework.surveys import services
 from casework.surveys.labels import COMPOSITE, DIMENSION_LABELS, EXAMPLE_WARNING, INSTRUMENTS, round_label
 from casework.surveys.models import DIMENSIONS
+from casework.templating import format_every_digit, format_score
 
 bp = Blueprint("surveys", __name__)
 admin_only = roles_required(Role.ADMIN)
-SHOWN_PLACES = Decimal("0.01")
-
-
-def format_score(value) -> str:
-    """A score as shown: two decimals, rounded half up like the stored four, in the reader's locale."""
-    return format_decimal(Decimal(value).quantize(SHOWN_PLACES, rounding=ROUND_HALF_UP), format="0.00")
 
 
 @bp.app_template_filter("survey_number")
 def format_definition_number(value) -> str:
     """A weight or option score of a definition (a decimal string) in the reader's locale, every digit kept."""
-    return babel_decimal(Decimal(value), locale=get_locale(), decimal_quantization=False)
+    return format_every_digit(value)
 
 
 LABELS = {"dimension_labels": DIMENSION_LABELS, "composite_label": COMPOSITE, "dimensions": DIMENSIONS,

@@ -1,9 +1,10 @@
 """Monitoring in a real browser, at phone width: a case arrives and its 3-month visit task appears;
 the caseworker records the visit (plan progress, a grant "not as planned", a survey); the supervisor
-sees the flag; the case page shows the scores chart."""
+sees the flag; the case page shows the scores chart; the report shows the visit and the survey round."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -20,6 +21,7 @@ PHONE = {"width": 375, "height": 740}
 def monitored(live_server):
     from casework.cases.services import register_case
     from casework.monitoring.services import set_schedule
+    from casework.programmes.services import update_programme
     from casework.surveys.services import load_instrument
     from tests.grants.helpers import approved as approved_grant
     from tests.plans.helpers import approved as approved_plan
@@ -28,6 +30,7 @@ def monitored(live_server):
     with live_server.app.app_context():
         o = factories.office()
         set_schedule(o.ch, date(2002, 7, 1), "3,6,12")
+        update_programme(o.ch, {"sustainability_threshold": "0.5"})
         o.ch_case.caseworker_id = o.caseworker.id
         db.session.commit()
         approved_plan(o)
@@ -91,4 +94,28 @@ def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(moni
     page.fill("textarea[name='resolution']", "Receipt seen; the car is used for the business")
     page.get_by_role("button", name="Record what was done").click()
     page.wait_for_selector("text=the grant's flag is cleared")
+
+    # The report of the year so far: the visit (made outside the schedule, the case having arrived
+    # before it was set), the grant checked and found not as planned, and the survey's round. One
+    # person is too few for a donor's release, so the supervisor reads the exact figures.
+    today = date.today()
+    page.goto(f"{url}/reports/?programme=AVR-CH&from={today.year}-01-01&to={today.isoformat()}")
+    visits = page.locator("#table-visits")
+    assert visits.locator("tr", has_text="Visits made in the period").locator("td").nth(1).inner_text() == "1"
+    assert visits.locator("tr", has_text="outside the schedule").locator("td").nth(1).inner_text() == "1"
+    found = visits.locator("tr", has_text="Grants found not used as planned")
+    assert found.locator("td").nth(1).inner_text() == "1"
+    from casework.monitoring.services import survey_round
+    from casework.surveys.labels import round_label
+
+    with monitored.app.test_request_context():
+        visit_round = str(round_label(survey_round(None, date(2010, 5, 1), today)))  # the case's arrival
+    composite = page.locator("#table-survey_scores tr", has_text="Composite")
+    assert composite.count() == 1 and composite.locator("td").first.inner_text() == visit_round
+    # One survey: its mean and its median are its score.
+    assert composite.locator("td").nth(2).inner_text() == "1"
+    mean, median = composite.locator("td").nth(3).inner_text(), composite.locator("td").nth(4).inner_text()
+    assert re.fullmatch(r"[01]\.\d\d", mean) and mean == median
+    assert page.locator("#table-sustainability tr", has_text=visit_round).count() == 1
+    _fits(page, "report")
     context.close()

@@ -241,14 +241,14 @@ def test_a_report_submitted_before_these_tables_is_shown_without_them(client, se
     from casework.reports.models import SubmittedReport
 
     figures = compute_figures(services_2011.ch, Y2011).to_dict()
-    old = {k: v for k, v in figures.items() if k not in ("plan_items", "referrals", "closures")}
+    old = {k: v for k, v in figures.items() if k not in ("plan_items", "referrals", "closures", "monitoring")}
     report = SubmittedReport(programme_id=services_2011.ch.id, period_start=Y2011.start, period_end=Y2011.end,
                              label="2011", figures=old, donor_figures=None, submitted_by_id=services_2011.supervisor.id)
     db.session.add(report)
     db.session.commit()
     _login(client, "supervisor")
     html = client.get(f"/reports/submitted/{report.id}").get_data(as_text=True)
-    assert 'id="table-closures"' not in html and 'id="no-changes"' in html
+    assert 'id="table-closures"' not in html and 'id="table-visits"' not in html and 'id="no-changes"' in html
 
 
 def test_the_new_tables_read_in_serbian(client, services_2011):
