@@ -256,7 +256,8 @@ def ensure_programmes() -> dict[str, Programme]:
     if "AVR-CH" not in existing:
         p = create_programme("AVR-CH", "Assisted Voluntary Return from Switzerland",
                              "Swiss Federal Office for Migration", "CHF", date(2002, 7, 1),
-                             decision_authority="donor", budget="2500000.00", report_language="en")
+                             decision_authority="donor", budget="2500000.00", report_language="en",
+                             sustainability_threshold="0.5")  # an office's choice, not IOM's
         set_cap(p, date(2002, 7, 1), per_person="5000.00", per_case="12000.00")
         existing["AVR-CH"] = p
     if "VARRP-UK" not in existing:
