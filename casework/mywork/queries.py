@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from casework.auth.permissions import programmes_for
 from casework.cases.models import Case
+from casework.db import written
 from casework.extensions import db
 from casework.tasks import queries as tq
 
@@ -28,8 +29,9 @@ def _count(stmt, cap: int | None = None) -> int:
 
 
 def cases_by_status(user) -> dict:
-    """{status: open cases, up to the cap} in one statement."""
-    counts = [select(func.count()).select_from(select(Case.id).where(tq.case_scope(user), Case.status == status)
+    """{status: open cases, up to the cap} in one statement. Each counts the status column, which the
+    scope's index holds (on PostgreSQL, an index-only scan)."""
+    counts = [select(func.count()).select_from(select(Case.status).where(tq.case_scope(user), Case.status == status)
                                                .limit(COUNT_CAP).subquery()).scalar_subquery()
               for status in tq.OPEN_CASE]
     return dict(zip(tq.OPEN_CASE, db.session.execute(select(*counts)).one(), strict=True))
@@ -56,7 +58,7 @@ def referrals_awaiting_stmt(user):
     from casework.referrals.models import Referral, ReferralStatus
 
     return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
-            .where(tq.case_scope(user), Referral.status == ReferralStatus.SENT)
+            .where(tq.case_scope(user), Referral.status == written(Referral.status, ReferralStatus.SENT))
             .order_by(Referral.sent_on, Referral.id))
 
 

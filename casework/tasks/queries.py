@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, false, func, select, text, true
 
 from casework.auth.models import Role
 from casework.cases.models import ACTIVE_SQL, ACTIVE_STATUSES, Case, CaseStatus
+from casework.db import written
 from casework.tasks.models import Task, TaskStatus
 from casework.tasks.services import SOON_DAYS
 
@@ -39,7 +40,7 @@ def task_scope(user):
 
 
 def task_condition(view: str, day: date):
-    open_ = Task.status == TaskStatus.OPEN
+    open_ = Task.status == written(Task.status, TaskStatus.OPEN)  # the text of ix_tasks_open_due
     return {
         "overdue": and_(open_, Task.due_on < day),
         "soon": and_(open_, Task.due_on.between(day, day + timedelta(days=SOON_DAYS))),
@@ -88,4 +89,4 @@ def sent_back_condition(user):
     sent_back = (select(GrantDecision.id).where(GrantDecision.grant_id == Grant.id,
                                                 GrantDecision.outcome == DecisionOutcome.SENT_BACK).exists())
     mine = true() if sees_team(user) else Grant.created_by_id == user.id
-    return and_(Grant.status == GrantStatus.DRAFT, sent_back, mine)
+    return and_(Grant.status == written(Grant.status, GrantStatus.DRAFT), sent_back, mine)  # ix_grants_drafts

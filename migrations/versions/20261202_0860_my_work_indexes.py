@@ -1,0 +1,58 @@
+"""Indexes for My work at any caseload: open tasks by due date, drafts by proposer, referrals
+awaiting an answer by case, plans awaiting approval and approved plans; a caseworker's cases
+carry their programme.
+
+Revision ID: 0860
+Revises: 0840
+Create Date: 2026-12-02 09:00:00
+
+A team's overdue tasks are read in the order of an index of the open tasks; the grants sent
+back to a caseworker from the drafts they proposed; the referrals awaiting an answer on a
+caseworker's cases from an index of those referrals by case; the plans awaiting approval from an
+index of those alone. Whether a case has an approved plan is read from an index of the approved
+plans. A caseworker's cases carry their programme and id, so that the scope of their page is read
+from the index without visiting the cases. The partial indexes name their statuses as the queries
+write them (SQLite uses a partial index only when the query's condition is the index's own text).
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0860'
+down_revision = '0840'
+branch_labels = None
+depends_on = None
+
+PARTIAL = [
+    # (table, index, columns, condition)
+    ('tasks', 'ix_tasks_open_due', ['due_on', 'id'], "status = 'open'"),
+    ('grants', 'ix_grants_drafts', ['created_by_id'], "status = 'draft'"),
+    ('referrals', 'ix_referrals_sent', ['case_id', 'sent_on'], "status = 'sent'"),
+    ('reintegration_plans', 'ix_reintegration_plans_submitted', ['submitted_at', 'id'], "status = 'submitted'"),
+    ('reintegration_plans', 'ix_reintegration_plans_approved', ['case_id'], "approved_number IS NOT NULL"),
+]
+
+
+def upgrade():
+    for table, name, columns, condition in PARTIAL:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, columns, unique=False, sqlite_where=sa.text(condition),
+                                  postgresql_where=sa.text(condition))
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_caseworker_status_arrival_programme',
+                              ['caseworker_id', 'status', 'arrival_date', 'programme_id', 'id'], unique=False)
+        batch_op.drop_index('ix_cases_caseworker_status_arrival')
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's planner knows an index's size only from ANALYZE.
+        for _table, name, _columns, _condition in PARTIAL:
+            op.execute(f"ANALYZE {name}")
+        op.execute("ANALYZE ix_cases_caseworker_status_arrival_programme")
+
+
+def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_caseworker_status_arrival', ['caseworker_id', 'status', 'arrival_date'],
+                              unique=False)
+        batch_op.drop_index('ix_cases_caseworker_status_arrival_programme')
+    for table, name, _columns, _condition in reversed(PARTIAL):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
