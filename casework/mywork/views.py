@@ -92,7 +92,7 @@ def section(name: str):
         from casework.referrals.models import Referral
 
         stmt = stmt.options(selectinload(Referral.provider))
-    rows = db.session.scalars(stmt.limit(LIST_LIMIT)).unique().all()
+    rows = queries.first_rows(stmt, LIST_LIMIT)
     return render_template("mywork/list.html", kind=name, title=SECTION_TITLES[name], rows=rows, limit=LIST_LIMIT,
                            team=tq.sees_team(current_user))
 
