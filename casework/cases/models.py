@@ -64,7 +64,9 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("programme_id", "legacy_reference", name="uq_cases_programme_legacy_reference"),
         Index("ix_cases_programme_arrival", "programme_id", "arrival_date"),
-        Index("ix_cases_programme_status", "programme_id", "status"),
+        # A team's cases by status; with arrival and id, My work's counts (open cases, active ones past
+        # the plan deadline) are read from the index alone.
+        Index("ix_cases_programme_status_arrival", "programme_id", "status", "arrival_date", "id"),
         Index("ix_cases_programme_municipality", "programme_id", "municipality"),
         # The case list's default sort at scale; with programme_id, a late page is read from the index alone.
         Index("ix_cases_arrival_date_id", "arrival_date", "id", "programme_id"),

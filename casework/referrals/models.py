@@ -51,7 +51,8 @@ class Referral(Base):
         CheckConstraint("answered_on IS NULL OR answered_on >= sent_on", name="answered_after_sent"),
         Index("ix_referrals_status_sent_on", "status", "sent_on"),
         # The referrals awaiting an answer, by case: a caseworker's are found from their cases.
-        Index("ix_referrals_sent", "case_id", "sent_on", sqlite_where=text(SENT_SQL), postgresql_where=text(SENT_SQL)),
+        Index("ix_referrals_sent", "case_id", "sent_on", "id", sqlite_where=text(SENT_SQL),
+              postgresql_where=text(SENT_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
