@@ -1,6 +1,7 @@
-"""The statements behind My work. Each section is one statement for its count and one for its
-first rows, so the page runs the same number of statements whatever the caseload. Counts stop at
-COUNT_CAP (shown as "1000+"), so that a team's page reads a bounded number of rows too."""
+"""The statements behind My work. Every count of the page is one statement together, and each
+section's first rows one more, so the page runs the same number of statements whatever the
+caseload. Counts stop at COUNT_CAP (shown as "1000+"), so that a team's page reads a bounded
+number of rows too."""
 from __future__ import annotations
 
 from datetime import date
@@ -28,9 +29,13 @@ def _ids(stmt):
     return stmt.with_only_columns(stmt.column_descriptions[0]["entity"].id)
 
 
-def _count(stmt, cap: int | None = None) -> int:
-    return db.session.scalar(select(func.count()).select_from(_ids(stmt).order_by(None).limit(cap or COUNT_CAP)
-                                                              .subquery()))
+def _counted(stmt):
+    return select(func.count()).select_from(_ids(stmt).order_by(None).limit(COUNT_CAP).subquery()).scalar_subquery()
+
+
+def counts(stmts: dict) -> dict:
+    """{name: the statement's rows, counted up to the cap}, every statement's in one statement."""
+    return dict(zip(stmts, db.session.execute(select(*(_counted(s) for s in stmts.values()))).one(), strict=True))
 
 
 def first_rows(stmt, limit: int) -> list:
@@ -40,15 +45,6 @@ def first_rows(stmt, limit: int) -> list:
     caseworker's first ten."""
     entity = stmt.column_descriptions[0]["entity"]
     return list(db.session.scalars(stmt.where(entity.id.in_(_ids(stmt).limit(limit)))).unique())
-
-
-def cases_by_status(user) -> dict:
-    """{status: open cases, up to the cap} in one statement. Each counts the status column, which the
-    scope's index holds (on PostgreSQL, an index-only scan)."""
-    counts = [select(func.count()).select_from(select(Case.status).where(tq.case_scope(user), Case.status == status)
-                                               .limit(COUNT_CAP).subquery()).scalar_subquery()
-              for status in tq.OPEN_CASE]
-    return dict(zip(tq.OPEN_CASE, db.session.execute(select(*counts)).one(), strict=True))
 
 
 def cases_stmt(user, status):
@@ -74,7 +70,3 @@ def referrals_awaiting_stmt(user):
     return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
             .where(tq.case_scope(user), Referral.status == written(Referral.status, ReferralStatus.SENT))
             .order_by(Referral.sent_on, Referral.id))
-
-
-def section(stmt, limit: int = SHOWN) -> tuple[int, list]:
-    return _count(stmt), first_rows(stmt, limit)

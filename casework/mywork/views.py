@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, roles_required
@@ -30,8 +30,9 @@ SECTION_TITLES = {
 
 
 def _tasks(view: str, day):
+    # The assignee in the same statement: one list, one statement.
     stmt = (tq.tasks_stmt(current_user, view, day)
-            .options(contains_eager(Task.case), selectinload(Task.assignee)).limit(queries.SHOWN))
+            .options(contains_eager(Task.case), joinedload(Task.assignee)).limit(queries.SHOWN))
     return db.session.scalars(stmt).unique().all()
 
 
@@ -40,26 +41,33 @@ def _tasks(view: str, day):
 def index():
     day = task_services.today()
     user = current_user
-    context = {
-        "team": tq.sees_team(user),
-        "cases_by_status": queries.cases_by_status(user),
-        "task_counts": tq.task_counts(user, day, queries.COUNT_CAP),
-        "overdue_tasks": _tasks("overdue", day),
-        "soon_tasks": _tasks("soon", day),
-        "plans_overdue": queries.section(queries.plan_overdue_stmt(user, day)),
-        "sent_back": queries.section(queries.sent_back_stmt(user)),
-        "referrals": queries.section(queries.referrals_awaiting_stmt(user)),
-    }
-    if tq.sees_team(user):
+    team = tq.sees_team(user)
+    sections = {"plans_overdue": queries.plan_overdue_stmt(user, day), "sent_back": queries.sent_back_stmt(user),
+                "referrals": queries.referrals_awaiting_stmt(user)}
+    if team:
         from casework.monitoring.services import flagged_grants_stmt
 
-        context["flagged"] = queries.section(flagged_grants_stmt(user))
+        sections["flagged"] = flagged_grants_stmt(user)
+    counted = {**{status: queries.cases_stmt(user, status) for status in tq.OPEN_CASE},
+               "overdue": tq.tasks_stmt(user, "overdue", day), "soon": tq.tasks_stmt(user, "soon", day), **sections}
     if user.role == Role.SUPERVISOR:
-        from casework.grants.services import QUEUE_COUNT_CAP, queue_count
         from casework.plans.services import plans_awaiting
 
+        counted["plans_awaiting"] = plans_awaiting(user)
+    counts = queries.counts(counted)
+    context = {
+        "team": team,
+        "cases_by_status": {status: counts[status] for status in tq.OPEN_CASE},
+        "task_counts": {"overdue": counts["overdue"], "soon": counts["soon"]},
+        "overdue_tasks": _tasks("overdue", day),
+        "soon_tasks": _tasks("soon", day),
+        **{name: (counts[name], queries.first_rows(stmt, queries.SHOWN)) for name, stmt in sections.items()},
+    }
+    if user.role == Role.SUPERVISOR:
+        from casework.grants.services import QUEUE_COUNT_CAP, queue_count
+
         context["queue_count"], context["queue_cap"] = queue_count(user), QUEUE_COUNT_CAP
-        context["plans_awaiting"] = queries._count(plans_awaiting(user, limit=None))
+        context["plans_awaiting"] = counts["plans_awaiting"]
     return render_template("mywork/index.html", today=day, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS,
                            view_labels=VIEW_LABELS, close_form=CloseTaskForm(formdata=None),
                            section_titles=SECTION_TITLES, capped=queries.capped, open_statuses=[s for s in tq.OPEN_CASE], **context)

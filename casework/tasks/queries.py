@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, false, func, select, text, true
+from sqlalchemy import and_, case, false, select, text, true
 
 from casework.auth.models import Role
 from casework.cases.models import ACTIVE_SQL, ACTIVE_STATUSES, Case, CaseStatus
@@ -53,19 +53,6 @@ def tasks_stmt(user, view: str, day: date):
     stmt = (select(Task).join(Case, Case.id == Task.case_id).where(task_scope(user), task_condition(view, day)))
     order = (Task.closed_at.desc(),) if view == "done" else (Task.due_on, Task.id)
     return stmt.order_by(*order)
-
-
-def task_counts(user, day: date, cap: int) -> dict:
-    """{"overdue": n, "soon": n}, each counted up to `cap`, in one statement."""
-    from casework.extensions import db
-
-    def counted(view):
-        rows = (select(Task.id).join(Case, Case.id == Task.case_id)
-                .where(task_scope(user), task_condition(view, day)).limit(cap).subquery())
-        return select(func.count()).select_from(rows).scalar_subquery()
-
-    overdue, soon = db.session.execute(select(counted("overdue"), counted("soon"))).one()
-    return {"overdue": overdue, "soon": soon}
 
 
 def plan_overdue_condition(programmes, day: date):
