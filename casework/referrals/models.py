@@ -49,7 +49,9 @@ class Referral(Base):
         # No referral leaves the office without the returnee's consent to share their data.
         CheckConstraint("consent_on IS NOT NULL", name="consent_recorded"),
         CheckConstraint("answered_on IS NULL OR answered_on >= sent_on", name="answered_after_sent"),
-        Index("ix_referrals_status_sent_on", "status", "sent_on"),
+        # By status, oldest first; with id and case, a team's count of those awaiting an answer is read
+        # from the index alone.
+        Index("ix_referrals_status_sent_on_id_case", "status", "sent_on", "id", "case_id"),
         # The referrals awaiting an answer, by case: a caseworker's are found from their cases.
         Index("ix_referrals_sent", "case_id", "sent_on", "id", sqlite_where=text(SENT_SQL),
               postgresql_where=text(SENT_SQL)),

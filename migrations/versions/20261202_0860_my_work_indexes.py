@@ -13,7 +13,9 @@ index of those alone. Whether a case has an approved plan is read from an index 
 plans. A caseworker's cases carry their programme and id, so that the scope of their page is read
 from the index without visiting the cases; a team's cases by status carry arrival and id, so that
 its counts of open cases and of active cases past the plan deadline read the index alone (it
-replaces the index on programme and status). The partial indexes name their statuses as the
+replaces the index on programme and status). The open tasks by due date carry their case, and
+the referrals by status and sending day their id and case, for the same reason (the latter
+replaces the index on status and sending day). The partial indexes name their statuses as the
 queries write them: SQLite uses a partial index only when the query's condition is the index's
 own text.
 """
@@ -27,7 +29,7 @@ depends_on = None
 
 PARTIAL = [
     # (table, index, columns, condition)
-    ('tasks', 'ix_tasks_open_due', ['due_on', 'id'], "status = 'open'"),
+    ('tasks', 'ix_tasks_open_due', ['due_on', 'id', 'case_id'], "status = 'open'"),
     ('grants', 'ix_grants_drafts', ['created_by_id'], "status = 'draft'"),
     ('referrals', 'ix_referrals_sent', ['case_id', 'sent_on', 'id'], "status = 'sent'"),
     ('reintegration_plans', 'ix_reintegration_plans_submitted', ['submitted_at', 'id'], "status = 'submitted'"),
@@ -47,15 +49,22 @@ def upgrade():
         batch_op.create_index('ix_cases_programme_status_arrival', ['programme_id', 'status', 'arrival_date', 'id'],
                               unique=False)
         batch_op.drop_index('ix_cases_programme_status')
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index('ix_referrals_status_sent_on_id_case', ['status', 'sent_on', 'id', 'case_id'], unique=False)
+        batch_op.drop_index('ix_referrals_status_sent_on')
     if op.get_bind().dialect.name == "sqlite":
         # SQLite's planner knows an index's size only from ANALYZE.
         for _table, name, _columns, _condition in PARTIAL:
             op.execute(f"ANALYZE {name}")
         op.execute("ANALYZE ix_cases_caseworker_status_arrival_programme")
         op.execute("ANALYZE ix_cases_programme_status_arrival")
+        op.execute("ANALYZE ix_referrals_status_sent_on_id_case")
 
 
 def downgrade():
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index('ix_referrals_status_sent_on', ['status', 'sent_on'], unique=False)
+        batch_op.drop_index('ix_referrals_status_sent_on_id_case')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_programme_status', ['programme_id', 'status'], unique=False)
         batch_op.drop_index('ix_cases_programme_status_arrival')
