@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, roles_required
@@ -17,7 +17,6 @@ from casework.tasks import queries as tq
 from casework.tasks import services as task_services
 from casework.tasks.forms import CloseTaskForm
 from casework.tasks.labels import ORIGIN_LABELS, VIEW_LABELS
-from casework.tasks.models import Task
 
 bp = Blueprint("mywork", __name__, url_prefix="/my-work")
 LIST_LIMIT = 200
@@ -29,39 +28,20 @@ SECTION_TITLES = {
 }
 
 
-def _tasks(view: str, day):
-    # The assignee in the same statement: one list, one statement.
-    stmt = (tq.tasks_stmt(current_user, view, day)
-            .options(contains_eager(Task.case), joinedload(Task.assignee)).limit(queries.SHOWN))
-    return db.session.scalars(stmt).unique().all()
-
-
 @bp.route("/")
 @roles_required(*CASE_ROLES)
 def index():
     day = task_services.today()
     user = current_user
-    team = tq.sees_team(user)
-    sections = {"plans_overdue": queries.plan_overdue_stmt(user, day), "sent_back": queries.sent_back_stmt(user),
-                "referrals": queries.referrals_awaiting_stmt(user)}
-    if team:
-        from casework.monitoring.services import flagged_grants_stmt
-
-        sections["flagged"] = flagged_grants_stmt(user)
-    counted = {**{status: queries.cases_stmt(user, status) for status in tq.OPEN_CASE},
-               "overdue": tq.tasks_stmt(user, "overdue", day), "soon": tq.tasks_stmt(user, "soon", day), **sections}
-    if user.role == Role.SUPERVISOR:
-        from casework.plans.services import plans_awaiting
-
-        counted["plans_awaiting"] = plans_awaiting(user)
-    counts = queries.counts(counted)
+    found = queries.page(user, day)
+    counts = found["counts"]
     context = {
-        "team": team,
+        "team": tq.sees_team(user),
         "cases_by_status": {status: counts[status] for status in tq.OPEN_CASE},
         "task_counts": {"overdue": counts["overdue"], "soon": counts["soon"]},
-        "overdue_tasks": _tasks("overdue", day),
-        "soon_tasks": _tasks("soon", day),
-        **{name: (counts[name], queries.first_rows(stmt, queries.SHOWN)) for name, stmt in sections.items()},
+        "overdue_tasks": found["tasks"]["overdue"],
+        "soon_tasks": found["tasks"]["soon"],
+        **{name: (counts[name], rows) for name, rows in found["sections"].items()},
     }
     if user.role == Role.SUPERVISOR:
         from casework.grants.services import QUEUE_COUNT_CAP, queue_count
