@@ -70,7 +70,7 @@ def _page_statements(user, day: date) -> dict:
 
 
 _BUILT: dict = {}
-_BUILT_MAX = 500
+_BUILT_MAX = 200  # a user's statements weigh about 0.1 MB; the office's users of the day fit
 
 
 def page_statements(user, day: date) -> dict:
