@@ -127,3 +127,12 @@ def enum_type(enum_cls, name: str):
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def written(column, value):
+    """`value`, to compare with `column`, written into the SQL rather than bound: SQLite uses a
+    partial index only when the query's condition is the index's own text ("status = 'open'"),
+    and it knows nothing of how rare one status is."""
+    from sqlalchemy import bindparam
+
+    return bindparam(None, value, type_=column.type, literal_execute=True)

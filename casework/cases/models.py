@@ -64,14 +64,19 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("programme_id", "legacy_reference", name="uq_cases_programme_legacy_reference"),
         Index("ix_cases_programme_arrival", "programme_id", "arrival_date"),
-        Index("ix_cases_programme_status", "programme_id", "status"),
+        # A team's cases by status; with arrival and id, My work's counts (open cases, active ones past
+        # the plan deadline) are read from the index alone.
+        Index("ix_cases_programme_status_arrival", "programme_id", "status", "arrival_date", "id"),
         Index("ix_cases_programme_municipality", "programme_id", "municipality"),
         # The case list's default sort at scale; with programme_id, a late page is read from the index alone.
         Index("ix_cases_arrival_date_id", "arrival_date", "id", "programme_id"),
         Index("ix_cases_programme_municipality_arrival", "programme_id", "municipality", "arrival_date", "id"),
         Index("ix_cases_legacy_reference", "legacy_reference"),
-        # A caseworker's cases by status and arrival: My work's counts and lists.
-        Index("ix_cases_caseworker_status_arrival", "caseworker_id", "status", "arrival_date"),
+        # A caseworker's cases by status and arrival: My work's counts and lists. With the programme
+        # and the id, the caseworker's scope (and the join to their tasks, grants and referrals) is
+        # read from the index alone.
+        Index("ix_cases_caseworker_status_arrival_programme", "caseworker_id", "status", "arrival_date",
+              "programme_id", "id"),
         # My work's active cases past their plan deadline, oldest first (see ACTIVE_SQL).
         Index("ix_cases_active_arrival", "arrival_date", "id", sqlite_where=text(ACTIVE_SQL),
               postgresql_where=text(ACTIVE_SQL)),

@@ -35,6 +35,7 @@ class GrantStatus(str, enum.Enum):
 AWAITING_DECISION_STATUSES = (GrantStatus.SUBMITTED, GrantStatus.IN_REVIEW, GrantStatus.AWAITING_DONOR)
 # The same statuses as SQL, for the decision queue's partial indexes; the queue writes them into
 # its SQL in this order (SQLite uses a partial index only for a condition it can match).
+DRAFT_SQL = "status = 'draft'"
 AWAITING_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in AWAITING_DECISION_STATUSES))
 
 
@@ -76,6 +77,8 @@ class Grant(Base):
         Index("ix_grants_awaiting_submitted", "submitted_at", "id",
               sqlite_where=text(AWAITING_SQL + " AND submitted_at IS NOT NULL"),
               postgresql_where=text(AWAITING_SQL + " AND submitted_at IS NOT NULL")),
+        # Drafts by their proposer: the grants sent back to a caseworker (drafts are few, grants many).
+        Index("ix_grants_drafts", "created_by_id", sqlite_where=text(DRAFT_SQL), postgresql_where=text(DRAFT_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

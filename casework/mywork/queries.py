@@ -1,15 +1,18 @@
-"""The statements behind My work. Each section is one statement for its count and one for its
-first rows, so the page runs the same number of statements whatever the caseload. Counts stop at
-COUNT_CAP (shown as "1000+"), so that a team's page reads a bounded number of rows too."""
+"""The statements behind My work. Every count of the page is one statement together, and each
+section's first rows one more, so the page runs the same number of statements whatever the
+caseload. Counts stop at COUNT_CAP (shown as "1000+"), so that a team's page reads a bounded
+number of rows too."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
+from casework.auth.models import Role
 from casework.auth.permissions import programmes_for
 from casework.cases.models import Case
+from casework.db import written
 from casework.extensions import db
 from casework.tasks import queries as tq
 
@@ -22,17 +25,76 @@ def capped(n: int) -> str:
     return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
 
 
-def _count(stmt, cap: int | None = None) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap or COUNT_CAP)
-                                                              .subquery()))
+def _ids(stmt):
+    """The same rows' ids only: what an index holding the conditions' columns answers alone."""
+    return stmt.with_only_columns(stmt.column_descriptions[0]["entity"].id)
 
 
-def cases_by_status(user) -> dict:
-    """{status: open cases, up to the cap} in one statement."""
-    counts = [select(func.count()).select_from(select(Case.id).where(tq.case_scope(user), Case.status == status)
-                                               .limit(COUNT_CAP).subquery()).scalar_subquery()
-              for status in tq.OPEN_CASE]
-    return dict(zip(tq.OPEN_CASE, db.session.execute(select(*counts)).one(), strict=True))
+def _counted(stmt):
+    cap = bindparam("cap", type_=Integer)  # bound when run: COUNT_CAP
+    return select(func.count()).select_from(_ids(stmt).order_by(None).limit(cap).subquery()).scalar_subquery()
+
+
+def _first(stmt, limit: int):
+    """The first rows in the statement's order: their ids are found first (from the indexes alone,
+    where they hold the conditions), then only those rows are read. Otherwise PostgreSQL may walk
+    every awaiting row in the list's order, reading each row's case, to find a caseworker's first ten."""
+    entity = stmt.column_descriptions[0]["entity"]
+    return stmt.where(entity.id.in_(_ids(stmt).limit(limit)))
+
+
+def first_rows(stmt, limit: int) -> list:
+    return list(db.session.scalars(_first(stmt, limit)).unique())
+
+
+def _page_statements(user, day: date) -> dict:
+    from casework.tasks.models import Task
+
+    sections = {"plans_overdue": plan_overdue_stmt(user, day), "sent_back": sent_back_stmt(user),
+                "referrals": referrals_awaiting_stmt(user)}
+    if tq.sees_team(user):
+        from casework.monitoring.services import flagged_grants_stmt
+
+        sections["flagged"] = flagged_grants_stmt(user)
+    tasks = {view: tq.tasks_stmt(user, view, day) for view in ("overdue", "soon")}
+    counted = {**{status: cases_stmt(user, status) for status in tq.OPEN_CASE}, **tasks, **sections}
+    if user.role == Role.SUPERVISOR:
+        from casework.plans.services import plans_awaiting
+
+        counted["plans_awaiting"] = plans_awaiting(user)
+    return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
+            "sections": {name: _first(stmt, SHOWN) for name, stmt in sections.items()},
+            # The assignee in the same statement: one list, one statement.
+            "tasks": {view: stmt.options(contains_eager(Task.case), joinedload(Task.assignee)).limit(SHOWN)
+                      for view, stmt in tasks.items()}}
+
+
+_BUILT: dict = {}
+_BUILT_MAX = 200  # a user's statements weigh about 0.1 MB; the office's users of the day fit
+
+
+def page_statements(user, day: date) -> dict:
+    """My work's statements for this user on this day, built once: composing them costs more than
+    running them. Kept by everything they are built of: the user and role, the user's programmes and
+    each one's plan deadline, the day."""
+    key = (user.id, user.role, tuple(sorted(p.id for p in user.programmes)),
+           tuple((p.id, p.plan_due_days) for p in programmes_for(user)), day)
+    built = _BUILT.get(key)
+    if built is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        built = _BUILT[key] = _page_statements(user, day)
+    return built
+
+
+def page(user, day: date) -> dict:
+    """What My work shows: {"counts": {name: n}, "tasks": {view: rows}, "sections": {name: rows}}, in
+    one statement for every count, one per task list and one per section."""
+    built = page_statements(user, day)
+    counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP}).one(), strict=True))
+    return {"counts": counts,
+            "tasks": {view: db.session.scalars(stmt).unique().all() for view, stmt in built["tasks"].items()},
+            "sections": {name: list(db.session.scalars(stmt).unique()) for name, stmt in built["sections"].items()}}
 
 
 def cases_stmt(user, status):
@@ -56,9 +118,5 @@ def referrals_awaiting_stmt(user):
     from casework.referrals.models import Referral, ReferralStatus
 
     return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
-            .where(tq.case_scope(user), Referral.status == ReferralStatus.SENT)
+            .where(tq.case_scope(user), Referral.status == written(Referral.status, ReferralStatus.SENT))
             .order_by(Referral.sent_on, Referral.id))
-
-
-def section(stmt, limit: int = SHOWN) -> tuple[int, list]:
-    return _count(stmt), list(db.session.scalars(stmt.limit(limit)).unique())

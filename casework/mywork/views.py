@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, roles_required
@@ -17,7 +17,6 @@ from casework.tasks import queries as tq
 from casework.tasks import services as task_services
 from casework.tasks.forms import CloseTaskForm
 from casework.tasks.labels import ORIGIN_LABELS, VIEW_LABELS
-from casework.tasks.models import Task
 
 bp = Blueprint("mywork", __name__, url_prefix="/my-work")
 LIST_LIMIT = 200
@@ -29,37 +28,26 @@ SECTION_TITLES = {
 }
 
 
-def _tasks(view: str, day):
-    stmt = (tq.tasks_stmt(current_user, view, day)
-            .options(contains_eager(Task.case), selectinload(Task.assignee)).limit(queries.SHOWN))
-    return db.session.scalars(stmt).unique().all()
-
-
 @bp.route("/")
 @roles_required(*CASE_ROLES)
 def index():
     day = task_services.today()
     user = current_user
+    found = queries.page(user, day)
+    counts = found["counts"]
     context = {
         "team": tq.sees_team(user),
-        "cases_by_status": queries.cases_by_status(user),
-        "task_counts": tq.task_counts(user, day, queries.COUNT_CAP),
-        "overdue_tasks": _tasks("overdue", day),
-        "soon_tasks": _tasks("soon", day),
-        "plans_overdue": queries.section(queries.plan_overdue_stmt(user, day)),
-        "sent_back": queries.section(queries.sent_back_stmt(user)),
-        "referrals": queries.section(queries.referrals_awaiting_stmt(user)),
+        "cases_by_status": {status: counts[status] for status in tq.OPEN_CASE},
+        "task_counts": {"overdue": counts["overdue"], "soon": counts["soon"]},
+        "overdue_tasks": found["tasks"]["overdue"],
+        "soon_tasks": found["tasks"]["soon"],
+        **{name: (counts[name], rows) for name, rows in found["sections"].items()},
     }
-    if tq.sees_team(user):
-        from casework.monitoring.services import flagged_grants_stmt
-
-        context["flagged"] = queries.section(flagged_grants_stmt(user))
     if user.role == Role.SUPERVISOR:
         from casework.grants.services import QUEUE_COUNT_CAP, queue_count
-        from casework.plans.services import plans_awaiting
 
         context["queue_count"], context["queue_cap"] = queue_count(user), QUEUE_COUNT_CAP
-        context["plans_awaiting"] = queries._count(plans_awaiting(user, limit=None))
+        context["plans_awaiting"] = counts["plans_awaiting"]
     return render_template("mywork/index.html", today=day, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS,
                            view_labels=VIEW_LABELS, close_form=CloseTaskForm(formdata=None),
                            section_titles=SECTION_TITLES, capped=queries.capped, open_statuses=[s for s in tq.OPEN_CASE], **context)
@@ -92,7 +80,7 @@ def section(name: str):
         from casework.referrals.models import Referral
 
         stmt = stmt.options(selectinload(Referral.provider))
-    rows = db.session.scalars(stmt.limit(LIST_LIMIT)).unique().all()
+    rows = queries.first_rows(stmt, LIST_LIMIT)
     return render_template("mywork/list.html", kind=name, title=SECTION_TITLES[name], rows=rows, limit=LIST_LIMIT,
                            team=tq.sees_team(current_user))
 

@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, Money, UTCDateTime, enum_type, utcnow
@@ -72,8 +72,19 @@ class ItemStatus(str, enum.Enum):
     DROPPED = "dropped"
 
 
+SUBMITTED_SQL = "status = 'submitted'"  # awaiting approval, as plans_awaiting writes it (casework.db.written)
+
+
 class ReintegrationPlan(Base):
     __tablename__ = "reintegration_plans"
+    __table_args__ = (
+        # The plans awaiting approval, oldest submission first (a few among every case's plan).
+        Index("ix_reintegration_plans_submitted", "submitted_at", "id", sqlite_where=text(SUBMITTED_SQL),
+              postgresql_where=text(SUBMITTED_SQL)),
+        # The approved plans by case: whether a case has one is read from the index alone.
+        Index("ix_reintegration_plans_approved", "case_id", sqlite_where=text("approved_number IS NOT NULL"),
+              postgresql_where=text("approved_number IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from casework.audit.services import diff, record
 from casework.auth.models import Role
-from casework.db import MoneyError, to_money, utcnow
+from casework.db import MoneyError, to_money, utcnow, written
 from casework.errors import Conflict, DomainError, NotAllowed
 from casework.extensions import db
 from casework.plans import workflow
@@ -311,7 +311,8 @@ def plans_awaiting(user, limit: int | None = None):
         return select(ReintegrationPlan).where(False)
     ids = [p.id for p in user.programmes]
     return (select(ReintegrationPlan).join(Case, Case.id == ReintegrationPlan.case_id)
-            .where(ReintegrationPlan.status == PlanStatus.SUBMITTED, Case.programme_id.in_(ids or [-1]))
+            .where(ReintegrationPlan.status == written(ReintegrationPlan.status, PlanStatus.SUBMITTED),
+                   Case.programme_id.in_(ids or [-1]))
             .where((ReintegrationPlan.drafted_by_id.is_(None)) | (ReintegrationPlan.drafted_by_id != user.id))
             .where((ReintegrationPlan.submitted_by_id.is_(None)) | (ReintegrationPlan.submitted_by_id != user.id))
             .order_by(ReintegrationPlan.submitted_at, ReintegrationPlan.id).limit(limit))

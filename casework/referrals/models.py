@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, UTCDateTime, enum_type, utcnow
@@ -40,13 +40,21 @@ class ServiceProvider(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+SENT_SQL = "status = 'sent'"  # awaiting an answer, as My work writes it (casework.db.written)
+
+
 class Referral(Base):
     __tablename__ = "referrals"
     __table_args__ = (
         # No referral leaves the office without the returnee's consent to share their data.
         CheckConstraint("consent_on IS NOT NULL", name="consent_recorded"),
         CheckConstraint("answered_on IS NULL OR answered_on >= sent_on", name="answered_after_sent"),
-        Index("ix_referrals_status_sent_on", "status", "sent_on"),
+        # By status, oldest first; with id and case, a team's count of those awaiting an answer is read
+        # from the index alone.
+        Index("ix_referrals_status_sent_on_id_case", "status", "sent_on", "id", "case_id"),
+        # The referrals awaiting an answer, by case: a caseworker's are found from their cases.
+        Index("ix_referrals_sent", "case_id", "sent_on", "id", sqlite_where=text(SENT_SQL),
+              postgresql_where=text(SENT_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

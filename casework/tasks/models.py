@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.db import Base, UTCDateTime, enum_type, utcnow
 
 RULE_OPEN_SQL = "status = 'open' AND origin_kind NOT IN ('manual', 'visit_follow_up')"
+# The open tasks, as the lists write them (casework.db.written): a partial index holds only these.
+OPEN_SQL = "status = 'open'"
 
 
 class TaskStatus(str, enum.Enum):
@@ -26,6 +28,10 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_on"),
         Index("ix_tasks_case_status", "case_id", "status"),
+        # A team's open tasks by due date: the overdue and due-soon lists read their first rows here,
+        # and their counts the index alone (with the case, whose programme is the team's).
+        Index("ix_tasks_open_due", "due_on", "id", "case_id", sqlite_where=text(OPEN_SQL),
+              postgresql_where=text(OPEN_SQL)),
         # A rule makes one open task per thing it is about, however often it runs. Tasks typed by a
         # person (by hand, or a visit's next steps) may be many per thing.
         Index("uq_tasks_open_origin", "origin_kind", "origin_id", unique=True,

@@ -150,3 +150,24 @@ def test_each_count_line_agrees_with_its_number_in_english_and_serbian(office, f
     client.post("/language", data={"locale": "sr_Cyrl", "next": "/my-work/"})
     lines = _count_lines(client.get("/my-work/").get_data(as_text=True))
     assert lines["/my-work/sent-back"] == (1, "реинтеграциона помоћ враћена на дораду")
+
+
+def test_the_page_follows_a_new_plan_deadline_and_a_new_programme_of_the_user(office, factory, client, auth):
+    from casework.programmes.services import update_programme
+
+    for programme in (office.ch, office.uk):  # arrived 40 days ago, no plan
+        case = factory.case(programme, arrival=date.today() - timedelta(days=40), actor=office.admin)
+        case.caseworker_id = office.caseworker.id
+    db.session.commit()
+    auth.login("caseworker")
+
+    def past_deadline():
+        return _count_lines(client.get("/my-work/").get_data(as_text=True))["/my-work/plans-overdue"][0]
+
+    assert past_deadline() == 1  # the programme's plan is due 30 days after arrival
+    update_programme(office.ch, {"plan_due_days": 60}, actor=office.admin)
+    db.session.commit()
+    assert past_deadline() == 0
+    office.caseworker.programmes.append(office.uk)
+    db.session.commit()
+    assert past_deadline() == 1  # the case of the programme the caseworker now works on
