@@ -3,7 +3,7 @@ awaiting an answer by case, plans awaiting approval and approved plans; a casewo
 carry their programme, a team's cases by status their arrival.
 
 Revision ID: 0860
-Revises: 0840
+Revises: 0850
 Create Date: 2026-12-02 09:00:00
 
 A team's overdue tasks are read in the order of an index of the open tasks; the grants sent
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0860'
-down_revision = '0840'
+down_revision = '0850'
 branch_labels = None
 depends_on = None
 
