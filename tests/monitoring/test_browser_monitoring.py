@@ -89,7 +89,8 @@ def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(moni
     login(page, url, "supervisor")
     page.goto(f"{url}/my-work/")
     page.get_by_role("link", name=f"Grant {grant}").first.click()
-    assert page.get_by_text("Flagged for the supervisor:").is_visible()
+    page.wait_for_url(f"**/grants/{grant}*")
+    page.get_by_text("Flagged for the supervisor:").wait_for(state="visible")  # fails if never shown
     _fits(page, "grant page")
     page.fill("textarea[name='resolution']", "Receipt seen; the car is used for the business")
     page.get_by_role("button", name="Record what was done").click()
