@@ -40,6 +40,6 @@ def test_invalid_form_shows_errors_in_the_browser(seeded, page):
     page.goto(seeded.url + "/cases/new")
     fill_member(page, 0, "", "Emir", "M", "19x6", "principal")
     page.get_by_role("button", name="Register the case").click()
-    assert page.get_by_text("Nothing was saved").is_visible()
+    page.get_by_text("Nothing was saved").wait_for(state="visible")
     assert page.get_by_text("Use a year (1980) or a date").is_visible()
     assert page.input_value("#members-0-given_name") == "Emir"

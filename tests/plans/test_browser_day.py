@@ -59,7 +59,7 @@ def test_a_case_from_arrival_to_closure(day, page, monkeypatch, tmp_path):
     referral = _item(page, "Family counselling")
     referral.get_by_text("Refer to a service provider").click()
     referral.get_by_role("button", name="Send the referral").click()
-    assert page.get_by_text("Record the returnee's consent").is_visible()  # refused without consent
+    page.get_by_text("Record the returnee's consent").wait_for(state="visible")  # refused without consent
     referral = _item(page, "Family counselling")
     referral.get_by_text("Refer to a service provider").click()
     referral.locator("input[name=consent]").check()
@@ -122,7 +122,7 @@ def test_a_case_from_arrival_to_closure(day, page, monkeypatch, tmp_path):
     page.goto(case_url)
     page.select_option("#status", "closed")
     page.get_by_role("button", name="Change status").click()
-    assert page.get_by_text("Choose why the case is closed.").is_visible()
+    page.get_by_text("Choose why the case is closed.").wait_for(state="visible")
     page.select_option("#status", "closed")
     page.select_option("#reason", "support_ended")
     page.get_by_role("button", name="Change status").click()
