@@ -17,7 +17,10 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """A path of this site to go back to, or None. Control characters (a newline would end the
+    Location header) and backslashes (which browsers read as "/", making "/\\host" another site)
+    are refused."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

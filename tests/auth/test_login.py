@@ -51,6 +51,19 @@ def test_open_redirect_refused(office, client, auth):
     assert response.headers["Location"].endswith("/dashboard")
 
 
+def test_a_return_address_with_a_newline_or_a_backslash_goes_to_the_dashboard(office, client):
+    """Found by `make scan`: a newline in the language switcher's `next` answered 500 (it would have
+    ended the Location header); "/\\host" is another site to a browser."""
+    for target in ("/cases/\r\nSet-Cookie: x=1", "/cases/\n", "/\\evil.example/x", "/cases/\x7f"):
+        response = client.post("/language", data={"locale": "sr_Latn", "next": target})
+        assert response.status_code == 302, target
+        assert response.headers["Location"].endswith("/"), (target, response.headers["Location"])
+        response = client.post("/login", query_string={"next": target},
+                               data={"username": "caseworker", "password": "correct horse battery staple"})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard"), target
+        client.post("/logout")
+
+
 def test_passwords_are_argon2id(office):
     assert office.caseworker.password_hash.startswith("$argon2id$")
     assert hash_password("x" * 12) != hash_password("x" * 12)
