@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
@@ -535,6 +535,16 @@ def reversal_refusal(user, payment: Disbursement) -> str | None:
     if payment.recorded_by_id is not None and payment.recorded_by_id == user.id:
         return _("You recorded this payment, so another person must reverse it.")
     return None
+
+
+def standing_payment(payment=Disbursement):
+    """SQL: `payment` (Disbursement or an alias of it) is a payment still standing, neither a reversal
+    nor reversed by one."""
+    from sqlalchemy.orm import aliased
+
+    reversal = aliased(Disbursement)
+    return and_(payment.reversal_of_id.is_(None),
+                ~select(reversal.id).where(reversal.reversal_of_id == payment.id).exists())
 
 
 def is_reversed(payment: Disbursement) -> bool:

@@ -27,7 +27,6 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.orm import aliased
 
 from casework.cases.models import Case, Person, PersonVulnerability
 from casework.closures.models import CaseClosure, ClosureKind, ClosureReason
@@ -327,6 +326,7 @@ def _monitoring_parts(programme, period: Period, today: date | None = None) -> d
     whose first payment still standing (not reversed) is dated in the period, and since the
     programme's start, by whether any visit checked their use; "not as planned" findings of the
     visits made in the period."""
+    from casework.grants.services import standing_payment
     from casework.monitoring.services import DONE, DUE, ENDED, OVERDUE, made_late, visit_state_sql
     from casework.tasks.services import today as office_today
 
@@ -348,11 +348,8 @@ def _monitoring_parts(programme, period: Period, today: date | None = None) -> d
             .select_from(MonitoringVisit).join(Case, MonitoringVisit.case_id == Case.id)
             .outerjoin(ScheduledVisit, ScheduledVisit.visit_id == MonitoringVisit.id)
             .where(of_programme, on(MonitoringVisit.visited_on)).subquery())
-    reversal = aliased(Disbursement)
     standing = (select(Disbursement.grant_id.label("grant_id"), func.min(Disbursement.paid_on).label("first_paid"))
-                .where(Disbursement.reversal_of_id.is_(None),
-                       ~select(reversal.id).where(reversal.reversal_of_id == Disbursement.id).exists())
-                .group_by(Disbursement.grant_id).subquery())
+                .where(standing_payment()).group_by(Disbursement.grant_id).subquery())
     checked = select(VisitGrantCheck.id).where(VisitGrantCheck.grant_id == standing.c.grant_id).exists()
 
     def paid(part, condition):
