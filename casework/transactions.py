@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+
 from casework.errors import Retry
 from casework.extensions import db
 
@@ -16,11 +19,19 @@ T = TypeVar("T")
 RETRIES = 5
 
 
-def run_in_transaction(action: Callable[[], T], *, commit_on: tuple[type[BaseException], ...] = ()) -> T:
+def run_in_transaction(action: Callable[[], T], *, commit_on: tuple[type[BaseException], ...] = (),
+                       wait_for_disk: bool = True) -> T:
     """`commit_on` names refusals that are themselves recorded (a throttled login's audit row):
-    what the action wrote is committed, then the refusal is raised on."""
+    what the action wrote is committed, then the refusal is raised on.
+
+    `wait_for_disk=False` is for the record of a read (a page viewed): the commit returns before
+    the database has synced it to disk, so a page costs no disk flush. A crash of the machine
+    (not of the application) may then lose the last such records, never a part of one and never
+    a change: the next ordinary commit syncs them with it."""
     for attempt in range(1, RETRIES + 1):
         try:
+            if not wait_for_disk:
+                _without_waiting_for_disk()
             result = action()
             db.session.commit()
             return result
@@ -35,3 +46,24 @@ def run_in_transaction(action: Callable[[], T], *, commit_on: tuple[type[BaseExc
             db.session.rollback()
             raise
     raise AssertionError("unreachable")
+
+
+def _without_waiting_for_disk() -> None:
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # this transaction only
+        return
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not raw.in_transaction:  # SQLite refuses it inside one
+        raw.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: synced at the next FULL commit or checkpoint
+        connection.connection.info[_RELAXED] = True
+
+
+_RELAXED = "casework_synchronous_normal"
+
+
+@event.listens_for(Pool, "checkin")
+def _full_sync_again(dbapi_connection, connection_record) -> None:
+    """A connection that committed a read's record goes back to the pool syncing every commit."""
+    if connection_record is not None and connection_record.info.pop(_RELAXED, False):
+        dbapi_connection.execute("PRAGMA synchronous=FULL")

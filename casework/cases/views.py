@@ -174,7 +174,7 @@ def detail(case_id: int):
                            extra_sections=case_page_sections(case))
     # Recorded after rendering: committing first would expire and reload everything shown.
     run_in_transaction(lambda: record("case_viewed", entity=case, programme_id=case.programme_id,
-                                      summary=case.reference))
+                                      summary=case.reference), wait_for_disk=False)
     return page
 
 

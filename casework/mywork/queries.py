@@ -1,7 +1,8 @@
 """The statements behind My work. Every count of the page is one statement together, and each
 section's first rows one more, so the page runs the same number of statements whatever the
-caseload. Counts stop at COUNT_CAP (shown as "1000+"), so that a team's page reads a bounded
-number of rows too."""
+caseload. Counts stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded
+number of rows too: My work says what needs doing, and every count links to its list; the case
+list, the dashboard and the reports give whole totals."""
 from __future__ import annotations
 
 from datetime import date
@@ -17,11 +18,11 @@ from casework.extensions import db
 from casework.tasks import queries as tq
 
 SHOWN = 10
-COUNT_CAP = 1000
+COUNT_CAP = 100
 
 
 def capped(n: int) -> str:
-    """A count as shown: "1000+" once it reaches the cap."""
+    """A count as shown: "100+" once it reaches the cap."""
     return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
 
 

@@ -15,7 +15,6 @@ from casework.loading import found_or_404
 from casework.mywork import queries
 from casework.tasks import queries as tq
 from casework.tasks import services as task_services
-from casework.tasks.forms import CloseTaskForm
 from casework.tasks.labels import ORIGIN_LABELS, VIEW_LABELS
 
 bp = Blueprint("mywork", __name__, url_prefix="/my-work")
@@ -44,12 +43,12 @@ def index():
         **{name: (counts[name], rows) for name, rows in found["sections"].items()},
     }
     if user.role == Role.SUPERVISOR:
-        from casework.grants.services import QUEUE_COUNT_CAP, queue_count
+        from casework.grants.services import queue_count
 
-        context["queue_count"], context["queue_cap"] = queue_count(user), QUEUE_COUNT_CAP
+        context["queue_count"] = queue_count(user, cap=queries.COUNT_CAP)
         context["plans_awaiting"] = counts["plans_awaiting"]
     return render_template("mywork/index.html", today=day, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS,
-                           view_labels=VIEW_LABELS, close_form=CloseTaskForm(formdata=None),
+                           view_labels=VIEW_LABELS,
                            section_titles=SECTION_TITLES, capped=queries.capped, open_statuses=[s for s in tq.OPEN_CASE], **context)
 
 

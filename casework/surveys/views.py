@@ -3,9 +3,11 @@ survey from the case page, and each member's scores over time (a table and a cha
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import pygal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -135,14 +137,23 @@ def record(case_id: int):
 
 def scores_chart(responses) -> str:
     """A line chart (SVG data: URI) of the dimension and composite scores over the rounds."""
+    rounds = tuple(round_label(r.round) for r in responses)
+    series = tuple((str(DIMENSION_LABELS[name]), tuple(float(r.score(name)) for r in responses)) for name in DIMENSIONS)
+    series += ((str(COMPOSITE), tuple(float(r.composite_score) for r in responses)),)
+    return _drawn_scores_chart(str(get_locale()), rounds, series)
+
+
+@lru_cache(maxsize=512)
+def _drawn_scores_chart(locale: str, rounds: tuple[str, ...], series: tuple) -> str:
+    """The chart for exactly these labels and scores in this language, drawn once: a survey's
+    scores never change, and the case page is shown again after every change to the case."""
     chart = pygal.Line(style=STYLE, width=640, height=300, js=[], disable_xml_declaration=False,
                        explicit_size=True, legend_at_bottom=True, show_y_guides=True, range=(0, 1),
                        include_x_axis=True, truncate_label=-1, truncate_legend=-1, dots_size=4,
-                       value_formatter=format_score, print_values=len(responses) <= 6)
-    chart.x_labels = [round_label(r.round) for r in responses]
-    for name in DIMENSIONS:
-        chart.add(str(DIMENSION_LABELS[name]), [float(r.score(name)) for r in responses])
-    chart.add(str(COMPOSITE), [float(r.composite_score) for r in responses])
+                       value_formatter=format_score, print_values=len(rounds) <= 6)
+    chart.x_labels = list(rounds)
+    for label, values in series:
+        chart.add(label, list(values))
     return data_uri(chart)
 
 

@@ -57,7 +57,7 @@ def index():
                                                                  selectinload(Task.assignee)).limit(LIST_LIMIT))
     tasks = db.session.scalars(stmt).unique().all()
     return render_template("tasks/index.html", tasks=tasks, view=view, today=day, limit=LIST_LIMIT,
-                           close_form=CloseTaskForm(formdata=None), team=queries.sees_team(current_user), **LABELS)
+                           team=queries.sees_team(current_user), **LABELS)
 
 
 @bp.route("/cases/<int:case_id>/tasks", methods=["POST"])
@@ -100,7 +100,7 @@ def case_section(case) -> Markup:
     can_edit = can_edit_case(current_user, case)
     return Markup(render_template("tasks/_case_section.html", case=case, tasks=services.open_tasks_of(case),
                                   form=_task_form(case) if can_edit else None, can_edit=can_edit,
-                                  close_form=CloseTaskForm(formdata=None), today=services.today(), **LABELS))
+                                  today=services.today(), **LABELS))
 
 
 def init_app(app):

@@ -244,3 +244,31 @@ def test_admin_edits_a_user_a_programme_and_its_caps_through_the_pages(office, c
     db.session.expire_all()
     caps = db.session.scalars(select(ProgrammeCap).where(ProgrammeCap.programme_id == office.uk.id)).all()
     assert any(str(c.per_person) == "1500.00" and str(c.per_case) == "4000.00" for c in caps)
+
+
+def test_a_case_view_is_recorded_and_later_commits_still_wait_for_the_disk(office, client, auth):
+    """The view's record is committed without waiting for the disk; the connection it used goes
+    back to syncing every commit, and the next change is durable as before."""
+    from casework.audit.models import AuditEvent
+    from tests import factories
+
+    case_id = factories.case(office.ch).id
+    db.session.commit()
+    auth.login("caseworker")
+    assert client.get(f"/cases/{case_id}").status_code == 200
+    db.session.remove()
+    # Every connection in the pool, the one the view used among them.
+    pooled = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
+    try:
+        assert pooled
+        for conn in pooled:
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            else:
+                assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+    finally:
+        for conn in pooled:
+            conn.close()
+    views = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_viewed",
+                                                        AuditEvent.entity_id == case_id)).all()
+    assert [v.username for v in views] == ["caseworker"]
