@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Integer, bindparam, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from casework.auth.models import Role
 from casework.auth.permissions import programmes_for
@@ -49,7 +49,6 @@ def first_rows(stmt, limit: int) -> list:
 
 
 def _page_statements(user, day: date) -> dict:
-    from casework.tasks.models import Task
 
     sections = {"plans_overdue": plan_overdue_stmt(user, day), "sent_back": sent_back_stmt(user),
                 "referrals": referrals_awaiting_stmt(user)}
@@ -65,9 +64,8 @@ def _page_statements(user, day: date) -> dict:
         counted["plans_awaiting"] = plans_awaiting(user)
     return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
             "sections": {name: _first(stmt, SHOWN) for name, stmt in sections.items()},
-            # The assignee in the same statement: one list, one statement.
-            "tasks": {view: stmt.options(contains_eager(Task.case), joinedload(Task.assignee)).limit(SHOWN)
-                      for view, stmt in tasks.items()}}
+            # Plain lines with their case's reference and assignee's name: one list, one statement.
+            "tasks": {view: tq.task_lines_stmt(stmt).limit(SHOWN) for view, stmt in tasks.items()}}
 
 
 _BUILT: dict = {}
@@ -94,7 +92,7 @@ def page(user, day: date) -> dict:
     built = page_statements(user, day)
     counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP}).one(), strict=True))
     return {"counts": counts,
-            "tasks": {view: db.session.scalars(stmt).unique().all() for view, stmt in built["tasks"].items()},
+            "tasks": {view: tq.task_lines(stmt) for view, stmt in built["tasks"].items()},
             "sections": {name: list(db.session.scalars(stmt).unique()) for name, stmt in built["sections"].items()}}
 
 

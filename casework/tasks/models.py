@@ -58,3 +58,12 @@ class Task(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}
+
+    # What a task's line shows, read alike from a task and from a TaskLine (casework.tasks.queries).
+    @property
+    def case_reference(self) -> str:
+        return self.case.reference
+
+    @property
+    def assignee_name(self) -> str | None:
+        return (self.assignee.full_name or self.assignee.username) if self.assignee else None

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, false, select, text, true
+from sqlalchemy import and_, case, false, func, select, text, true
+from sqlalchemy.orm import aliased
 
-from casework.auth.models import Role
+from casework.auth.models import Role, User
 from casework.cases.models import ACTIVE_SQL, ACTIVE_STATUSES, Case, CaseStatus
 from casework.db import written
 from casework.tasks.models import Task, TaskStatus
@@ -53,6 +55,35 @@ def tasks_stmt(user, view: str, day: date):
     stmt = (select(Task).join(Case, Case.id == Task.case_id).where(task_scope(user), task_condition(view, day)))
     order = (Task.closed_at.desc(),) if view == "done" else (Task.due_on, Task.id)
     return stmt.order_by(*order)
+
+
+class TaskLine(NamedTuple):
+    """A task as a list shows it, read as plain columns: a list of tasks reads no task objects."""
+    id: int
+    case_id: int
+    case_reference: str
+    title: str
+    due_on: date
+    status: TaskStatus
+    origin_kind: str
+    origin_id: int | None
+    version: int
+    assignee_name: str | None
+
+
+def task_lines_stmt(stmt):
+    """The lines of a statement of tasks joined to their cases (as tasks_stmt's), in its order."""
+    assignee = aliased(User)
+    name = func.coalesce(func.nullif(assignee.full_name, ""), assignee.username)
+    return (stmt.with_only_columns(Task.id, Task.case_id, Case.reference, Task.title, Task.due_on, Task.status,
+                                   Task.origin_kind, Task.origin_id, Task.version, name)
+            .outerjoin(assignee, assignee.id == Task.assignee_id))
+
+
+def task_lines(stmt) -> list[TaskLine]:
+    from casework.extensions import db
+
+    return [TaskLine(*row) for row in db.session.execute(stmt)]
 
 
 def plan_overdue_condition(programmes, day: date):

@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import contains_eager, selectinload
 
 from casework.auth.models import Role, User
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
@@ -53,9 +52,7 @@ def index():
     view = request.args.get("view", "open")
     found_or_404(VIEW_LABELS.get(view))
     day = services.today()
-    stmt = (queries.tasks_stmt(current_user, view, day).options(contains_eager(Task.case),
-                                                                 selectinload(Task.assignee)).limit(LIST_LIMIT))
-    tasks = db.session.scalars(stmt).unique().all()
+    tasks = queries.task_lines(queries.task_lines_stmt(queries.tasks_stmt(current_user, view, day)).limit(LIST_LIMIT))
     return render_template("tasks/index.html", tasks=tasks, view=view, today=day, limit=LIST_LIMIT,
                            team=queries.sees_team(current_user), **LABELS)
 
