@@ -551,6 +551,22 @@ def is_reversed(payment: Disbursement) -> bool:
     return db.session.scalar(select(Disbursement.id).where(Disbursement.reversal_of_id == payment.id)) is not None
 
 
+def reversed_payment_ids(grant: Grant) -> set[int]:
+    """The ids of the grant's payments that a reversal corrects."""
+    return {p.reversal_of_id for p in grant.disbursements if p.reversal_of_id}
+
+
+def reversible_payment_ids(user, grant: Grant) -> set[int]:
+    """The ids of the grant's payments this user may reverse now, by the rules reverse_disbursement
+    applies: a standing payment (neither a reversal nor reversed), a grant whose status allows it, a
+    payment another person recorded."""
+    if not workflow.allowed("reverse_payment", grant.status):
+        return set()
+    corrected = reversed_payment_ids(grant)
+    return {p.id for p in grant.disbursements
+            if p.reversal_of_id is None and p.id not in corrected and reversal_refusal(user, p) is None}
+
+
 def reverse_disbursement(payment: Disbursement, actor, reason: str, *, reversed_on: date | None = None,
                          at: datetime | None = None) -> Disbursement:
     """Correct a wrong payment: an entry of the opposite amount, dated on its own day, by another

@@ -133,17 +133,14 @@ def _detail(grant: Grant, disbursement_form=None, cancel_form=None, reversal_for
     disbursement_form = disbursement_form or DisbursementForm(version=grant.version)
     cancel_form = cancel_form or CancelForm(version=grant.version)
     paid = services.paid_total(grant)
-    reversed_ids = {p.reversal_of_id for p in grant.disbursements if p.reversal_of_id}
-    reversible = [p for p in grant.disbursements if p.reversal_of_id is None and p.id not in reversed_ids
-                  and services.reversal_refusal(current_user, p) is None] if workflow.allowed(
-        "reverse_payment", grant.status) and can_edit_case(current_user, grant.case) else []
+    reversible = services.reversible_payment_ids(current_user, grant) if can_edit_case(current_user, grant.case) else set()
     return render_template(
         "grants/detail.html", grant=grant, case=grant.case, currency=grant.case.programme.currency,
         events=timeline(grant), paid=paid, action_form=ActionForm(version=grant.version),
         beneficiaries={p.id: p.full_name for p in grant.case.persons},
         disbursement_form=disbursement_form, cancel_form=cancel_form,
-        reversal_form=reversal_form or ReversalForm(), reversible={p.id for p in reversible},
-        reversed_ids=reversed_ids,
+        reversal_form=reversal_form or ReversalForm(), reversible=reversible,
+        reversed_ids=services.reversed_payment_ids(grant),
         can_edit=can_edit_case(current_user, grant.case), can_decide=services.can_decide(current_user, grant),
         refusal=(services.decision_refusal(current_user, grant)
                  if services.current_step(grant) and current_user.role in workflow.DECIDERS else None),

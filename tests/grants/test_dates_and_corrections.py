@@ -136,3 +136,24 @@ def test_reports_net_each_entry_in_its_own_period(office):
     assert past.grants["disbursed_amount"] == Decimal("600.00")
     assert this.grants["disbursed_amount"] == Decimal("-200.00")  # -600 reversed, +400 paid
     assert this.budget["disbursed"] == Decimal("400.00")  # net, to the period's end
+
+
+def test_the_payments_a_user_may_reverse_follow_the_rules_the_reversal_applies(office):
+    """The grant page offers "Reverse" from the same rules reverse_disbursement enforces."""
+    from casework.grants import services
+
+    grant = approved(office, amount="1000")
+    first = services.record_disbursement(grant, office.caseworker, paid_on=date.today(), amount="300", mode="cash")
+    second = services.record_disbursement(grant, office.supervisor, paid_on=date.today(), amount="200", mode="cash")
+    db.session.commit()
+    assert services.reversible_payment_ids(office.caseworker, grant) == {second.id}  # not what they recorded
+    assert services.reversible_payment_ids(office.supervisor, grant) == {first.id}
+    reversal = services.reverse_disbursement(first, office.supervisor, "Wrong family")
+    db.session.commit()
+    grant = db.session.get(Grant, grant.id)
+    assert services.reversed_payment_ids(grant) == {first.id}
+    # The reversed payment is not offered again (the supervisor did not record it), nor is the
+    # reversal itself (recorded by the supervisor, it would otherwise be the caseworker's to reverse).
+    assert services.reversible_payment_ids(office.supervisor, grant) == set()
+    assert services.reversible_payment_ids(office.caseworker, grant) == {second.id}
+    assert reversal.reversal_of_id == first.id
