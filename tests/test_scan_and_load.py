@@ -48,3 +48,19 @@ def test_the_load_run_at_a_tiny_scale_reports_every_kind_of_request(kind, tmp_pa
         assert {"case_list", "case_page", "search"} <= set(results[phase])
     assert results["during_flood"]["flood"]["refused"] == results["during_flood"]["flood"]["requests"] > 0
     assert results["server_errors"] == 0
+
+
+def test_every_sqlmap_target_answers_its_user_on_the_demo_office(demo_office, app):
+    """A target that answers 404 or 403 tests nothing: each is a page its user may see."""
+    import os
+
+    from tools.scan import SQLMAP_TARGETS
+
+    path = os.path.join(demo_office, "demo-passwords.txt")
+    passwords = dict(line.split(": ", 1) for line in open(path).read().splitlines() if not line.startswith("#"))
+    for name, url, data, user in SQLMAP_TARGETS:
+        client = app.test_client()  # as sqlmap does: a session of the target's user alone
+        if user:
+            assert client.post("/login", data={"username": user, "password": passwords[user]}).status_code == 302
+        response = client.post(url, data=data) if data else client.get(url)
+        assert response.status_code in (200, 422) if data else response.status_code == 200, (name, response.status_code)

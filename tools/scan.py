@@ -139,7 +139,7 @@ SQLMAP_TARGETS = [
     ("grant list filters", ("/grants/?programme=AVR-CH&status=approved&category=business&period_from=2010-01-01"
                             "&page=1"), None, "supervisor"),
     ("report parameters", "/reports/?programme=AVR-CH&period=2011", None, "supervisor"),
-    ("report export", "/reports/export.csv?programme=AVR-CH&period=2011-Q1", None, "donor.ch"),
+    ("report export", "/reports/export.csv?programme=AVR-CH&period=2011", None, "donor.ch"),  # a released year
     ("audit search", ("/admin/audit?username=caseworker&action=login&entity_type=cases&entity_id=1"
                       "&start=2020-01-01"), None, "admin"),
 ]
