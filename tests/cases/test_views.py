@@ -272,3 +272,15 @@ def test_a_case_view_is_recorded_and_later_commits_still_wait_for_the_disk(offic
     views = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_viewed",
                                                         AuditEvent.entity_id == case_id)).all()
     assert [v.username for v in views] == ["caseworker"]
+
+
+def test_every_connection_is_set_up_for_the_application(app):
+    """SQLite: WAL, full sync, foreign keys; PostgreSQL: no parallel workers (a page's statements
+    read a bounded number of rows, and a worker costs more to start than they take)."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        else:
+            assert conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
