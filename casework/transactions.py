@@ -6,6 +6,7 @@ half-saved. An action that met a simultaneous one (Retry) is run again from the 
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -49,9 +50,15 @@ def run_in_transaction(action: Callable[[], T], *, commit_on: tuple[type[BaseExc
 
 
 def _without_waiting_for_disk() -> None:
-    connection = db.session.connection()
+    """Relax the sync of this transaction's commit, only while the transaction has written nothing
+    (nothing flushed, nothing pending): a change is never committed this way."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # this transaction only
+        if connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is None:  # no write yet
+            connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # this transaction only
         return
     raw = connection.connection.dbapi_connection
     if connection.dialect.name == "sqlite" and not raw.in_transaction:  # SQLite refuses it inside one
@@ -64,6 +71,12 @@ _RELAXED = "casework_synchronous_normal"
 
 @event.listens_for(Pool, "checkin")
 def _full_sync_again(dbapi_connection, connection_record) -> None:
-    """A connection that committed a read's record goes back to the pool syncing every commit."""
-    if connection_record is not None and connection_record.info.pop(_RELAXED, False):
+    """A connection that committed a read's record goes back to the pool syncing every commit (an
+    invalidated one, closed, has nothing to restore)."""
+    if connection_record is None or not connection_record.info.pop(_RELAXED, False) or dbapi_connection is None:
+        return
+    try:
         dbapi_connection.execute("PRAGMA synchronous=FULL")
+    except Exception:  # a broken connection: closed rather than left in the pool relaxed
+        logging.getLogger(__name__).warning("a database connection could not sync every commit again; closed")
+        connection_record.invalidate()

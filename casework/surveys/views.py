@@ -143,7 +143,7 @@ def scores_chart(responses) -> str:
     return _drawn_scores_chart(str(get_locale()), rounds, series)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def _drawn_scores_chart(locale: str, rounds: tuple[str, ...], series: tuple) -> str:
     """The chart for exactly these labels and scores in this language, drawn once: a survey's
     scores never change, and the case page is shown again after every change to the case."""

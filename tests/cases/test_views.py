@@ -246,26 +246,41 @@ def test_admin_edits_a_user_a_programme_and_its_caps_through_the_pages(office, c
     assert any(str(c.per_person) == "1500.00" and str(c.per_case) == "4000.00" for c in caps)
 
 
+def _sync_setting(conn) -> str:
+    if conn.dialect.name == "sqlite":
+        return {1: "relaxed", 2: "full"}[conn.exec_driver_sql("PRAGMA synchronous").scalar()]
+    return {"off": "relaxed", "on": "full"}[conn.exec_driver_sql("SHOW synchronous_commit").scalar()]
+
+
 def test_a_case_view_is_recorded_and_later_commits_still_wait_for_the_disk(office, client, auth):
     """The view's record is committed without waiting for the disk; the connection it used goes
-    back to syncing every commit, and the next change is durable as before."""
+    back to syncing every commit, and a change is never committed relaxed."""
+    from sqlalchemy import event
+
     from casework.audit.models import AuditEvent
     from tests import factories
 
     case_id = factories.case(office.ch).id
     db.session.commit()
     auth.login("caseworker")
-    assert client.get(f"/cases/{case_id}").status_code == 200
+    seen = []  # the setting in force at each commit, read just before it
+    listener = lambda conn: seen.append(_sync_setting(conn))  # noqa: E731
+    event.listen(db.engine, "commit", listener)
+    try:
+        assert client.get(f"/cases/{case_id}").status_code == 200
+        assert seen == ["relaxed"]  # the view's record, its one commit
+        seen.clear()
+        response = client.post(f"/cases/{case_id}/notes", data={"kind": "visit", "noted_on": "2012-01-05",
+                                                                "text": "Met the family at home."})
+        assert response.status_code == 302 and seen == ["full"]  # a change: synced before it is confirmed
+    finally:
+        event.remove(db.engine, "commit", listener)
     db.session.remove()
     # Every connection in the pool, the one the view used among them.
     pooled = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
     try:
         assert pooled
-        for conn in pooled:
-            if conn.dialect.name == "sqlite":
-                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            else:
-                assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+        assert {_sync_setting(conn) for conn in pooled} == {"full"}
     finally:
         for conn in pooled:
             conn.close()

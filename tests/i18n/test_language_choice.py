@@ -60,3 +60,24 @@ def test_an_unknown_language_changes_nothing(client, office):
 def test_the_switcher_returns_only_to_a_page_of_this_site(client):
     response = _switch(client, "sr_Latn", next_page="https://evil.example/")
     assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_the_request_keeps_its_catalog_and_a_forced_language_finds_its_own(app):
+    """Messages of one request come from its language's catalog, a forced language (a donor
+    report's) from that language's, nested or not, and the request's again after it."""
+    from flask_babel import force_locale, gettext, lazy_gettext
+
+    # Each request in an application context of its own, as the server runs it.
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "sr-Latn"}):
+        assert gettext("Cases") == "Slučajevi"
+        assert str(lazy_gettext("Cases")) == "Slučajevi"
+        with force_locale("en"):
+            assert gettext("Cases") == "Cases"
+            with force_locale("sr_Cyrl"):
+                assert gettext("Cases") == "Случајеви"
+            assert gettext("Cases") == "Cases"
+        assert gettext("Cases") == "Slučajevi"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "sr-Cyrl"}):
+        assert gettext("Cases") == "Случајеви"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert gettext("Cases") == "Cases"
