@@ -57,8 +57,9 @@ def _without_waiting_for_disk() -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        if connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is None:  # no write yet
-            connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # this transaction only
+        # One statement: this transaction only (set_config's is_local), and only if it has written nothing.
+        connection.exec_driver_sql("SELECT set_config('synchronous_commit', 'off', true)"
+                                   " WHERE txid_current_if_assigned() IS NULL")
         return
     raw = connection.connection.dbapi_connection
     if connection.dialect.name == "sqlite" and not raw.in_transaction:  # SQLite refuses it inside one

@@ -64,6 +64,7 @@ def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(moni
 
     page.goto(f"{url}/cases/{monitored.case_id}")
     page.get_by_role("link", name="Record a visit").click()
+    page.wait_for_url(f"{url}/cases/{monitored.case_id}/visits/new")  # the form, not the page being left
     _fits(page, "visit form")
     page.select_option("#kind", "home")
     assert page.get_by_text("Open a bakery in Niš").is_visible()
