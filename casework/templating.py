@@ -114,8 +114,10 @@ def register(app: Flask) -> None:
         SEX_LABELS,
         VULNERABILITY_LABELS,
     )
+    from casework.cases.tabs import case_tab_url
 
     app.jinja_env.globals.update(
+        case_tab_url=case_tab_url,
         relationship_labels=RELATIONSHIP_LABELS,
         vulnerability_labels=VULNERABILITY_LABELS,
         sex_labels=SEX_LABELS,

@@ -44,8 +44,8 @@ def test_synth_creates_families_grants_and_a_usable_caseload(runner, office, cli
     case_id = db.session.scalar(synthetic.limit(1))
     assert client.get(f"/cases/{case_id}").status_code == 200
     surveyed = db.session.scalar(select(SurveyResponse).where(SurveyResponse.round != surveys.INTAKE).limit(1))
-    page = client.get(f"/cases/{surveyed.case_id}").get_data(as_text=True)
-    assert surveyed.person.full_name in page and "Synthetic field officer" in page
+    assert surveyed.person.full_name in client.get(f"/cases/{surveyed.case_id}?tab=surveys").get_data(as_text=True)
+    assert "Synthetic field officer" in client.get(f"/cases/{surveyed.case_id}?tab=monitoring").get_data(as_text=True)
     assert client.get("/cases/?programme=SYN-DE").status_code == 200
     programme = db.session.scalar(select(Case).where(Case.id == case_id)).programme
     new = factory.case(programme)

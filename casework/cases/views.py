@@ -35,6 +35,7 @@ from casework.cases.queries import (
     get_person_or_404,
     municipalities,
 )
+from casework.cases.tabs import HISTORY, OVERVIEW, case_tab, case_tabs
 from casework.closures.labels import REASON_LABELS
 from casework.closures.services import latest_closure
 from casework.errors import Conflict
@@ -165,13 +166,19 @@ def _history(case):
 @bp.route("/<int:case_id>")
 @roles_required(*CASE_ROLES)
 def detail(case_id: int):
+    tab = found_or_404(case_tab(request.args.get("tab", OVERVIEW)))
     case = get_case_or_404(case_id, current_user)
-    status_form = _status_form(case, version=case.version)
-    page = render_template("cases/detail.html", case=case, history=_history(case), status_form=status_form,
-                           closure=latest_closure(case) if case.status == CaseStatus.CLOSED else None,
-                           reason_labels=REASON_LABELS,
-                           status_labels=STATUS_LABELS, can_edit=can_edit_case(current_user, case),
-                           extra_sections=case_page_sections(case))
+    can_edit = can_edit_case(current_user, case)
+    context = {"case": case, "tab": tab, "tabs": case_tabs(), "status_labels": STATUS_LABELS, "can_edit": can_edit}
+    if tab.name == OVERVIEW:
+        context.update(status_form=_status_form(case, version=case.version),
+                       closure=latest_closure(case) if case.status == CaseStatus.CLOSED else None,
+                       reason_labels=REASON_LABELS, extra_sections=case_page_sections(case))
+    elif tab.name == HISTORY:
+        context.update(history=_history(case))
+    else:
+        context.update(content=tab.render(case))
+    page = render_template("cases/detail.html", **context)
     # Recorded after rendering: committing first would expire and reload everything shown.
     run_in_transaction(lambda: record("case_viewed", entity=case, programme_id=case.programme_id,
                                       summary=case.reference), wait_for_disk=False)
@@ -179,7 +186,7 @@ def detail(case_id: int):
 
 
 def case_page_sections(case) -> list[str]:
-    """Rendered sections other domains add to the case page (grants, for one)."""
+    """Rendered sections other domains add to the case's overview (returned-again links, for one)."""
     from flask import current_app
 
     return [render(case) for render in current_app.extensions.get("case_page_sections", [])]

@@ -16,12 +16,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab, case_tab_url
 from casework.documents import labels, services
 from casework.documents.forms import (
     DocumentForm,
@@ -71,7 +73,7 @@ def _back_url(case, attach_to: str | None) -> str:
         owner = db.session.get(kind.model, int(raw_id))
         if owner is not None and kind.case_of(owner).id == case.id:
             return kind.page_of(owner)
-    return url_for("cases.detail", case_id=case.id, _anchor="documents")
+    return case_tab_url(case.id, "documents")
 
 
 @bp.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
@@ -133,8 +135,7 @@ def remove(document_id: int):
     else:
         save_and_flash(lambda: services.remove_document(document, form.reason.data, actor=current_user),
                        _("Document removed; its record stays on the case."))
-    return redirect(services.page_of(document) or url_for("cases.detail", case_id=document.case_id,
-                                                          _anchor="documents"))
+    return redirect(services.page_of(document) or case_tab_url(document.case_id, "documents"))
 
 
 def _section(case, documents, *, new_url: str, show_owner: bool, requirements=None) -> Markup:
@@ -239,7 +240,7 @@ def init_app(app):
     register_core_owners()
     app.extensions["document_storage"] = make_storage(app)
     app.register_blueprint(bp)
-    app.extensions["case_page_sections"].append(case_section)
+    add_case_tab(app, "documents", _l("Documents"), 70, case_section)
     app.extensions["programme_page_sections"].append(programme_section)
     app.extensions["cli_groups"].append(cli.documents_cli)
     app.jinja_env.globals.setdefault("document_type_labels", labels.TYPE_LABELS)

@@ -22,6 +22,7 @@ from casework.auth.permissions import (
 )
 from casework.cases.models import Case
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab
 from casework.documents.forms import upload_from
 from casework.documents.services import documents_of_grant, missing_before_submit, requirements_of
 from casework.errors import Conflict, NotAllowed
@@ -323,7 +324,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.extensions["nav"].append(("grants.index", _l("Grants"), CASE_ROLES))
     app.extensions["nav"].append(("grants.queue", _l("Awaiting my decision"), (Role.SUPERVISOR,)))
-    app.extensions["case_page_sections"].append(case_section)
+    add_case_tab(app, "grants", _l("Grants"), 40, case_section)
     app.extensions["dashboard_widgets"].append(dashboard_widget)
     app.extensions["cli_groups"].append(cli.grants_cli)
     app.extensions["demo_hooks"].append(demo.add_demo_grants)

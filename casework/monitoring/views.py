@@ -11,6 +11,7 @@ from markupsafe import Markup
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab, case_tab_url
 from casework.dates import parse_date
 from casework.errors import DomainError
 from casework.forms import save, save_and_flash
@@ -145,7 +146,7 @@ def new_visit(case_id: int):
             visit, error = save(form, action)
             if error is None:
                 flash(_("Visit recorded."), "success")
-                return redirect(url_for("cases.detail", case_id=case.id, _anchor="monitoring"))
+                return redirect(case_tab_url(case.id, "monitoring"))
         context["error"] = error
         return render_template("monitoring/visit_form.html", **context), 422
     return render_template("monitoring/visit_form.html", **context)
@@ -172,7 +173,8 @@ def resolve(check_id: int):
 
 def case_section(case) -> Markup:
     if case.arrival_date is None:
-        return Markup("")
+        return Markup('<section class="monitoring-section" id="monitoring"><p>%s</p></section>') % _(
+            "Monitoring starts when the case arrives.")
     return Markup(render_template("monitoring/_case_section.html", case=case, today=today(),
                                   scheduled=services.scheduled_visits_of(case), visits=services.visits_of(case),
                                   can_edit=can_edit_case(current_user, case), visit_title=services.visit_title,
@@ -197,7 +199,7 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.extensions["nav"].append(("monitoring.schedules", _l("Monitoring schedules"), (Role.SUPERVISOR, Role.ADMIN)))
-    app.extensions["case_page_sections"].append(case_section)
+    add_case_tab(app, "monitoring", _l("Monitoring"), 50, case_section)
     app.extensions.setdefault("grant_page_sections", []).append(grant_section)
     register_owner("visit", MonitoringVisit, lambda visit: visit.case, _l("Monitoring visit"), describe=_describe)
     from casework.monitoring.demo import add_demo_monitoring

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab, case_tab_url
 from casework.errors import Conflict
 from casework.forms import error_status, int_or_none, save
 from casework.loading import allowed_or_403, load_or_404
@@ -36,7 +38,7 @@ def add(case_id: int):
                                                            form.is_sensitive.data, actor=current_user))
         if error is None:
             flash(_("Note saved."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor="notes"))
+            return redirect(case_tab_url(case.id, "notes"))
     return render_template("notes/form.html", form=form, case=case, note=None, kind_labels=KIND_LABELS), 422
 
 
@@ -58,7 +60,7 @@ def edit(case_id: int, note_id: int):
             expected_version=int_or_none(form.version.data)))
         if error is None:
             flash(_("Note saved; the earlier text is kept in its history."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor="notes"))
+            return redirect(case_tab_url(case.id, "notes"))
     return render_template("notes/form.html", form=form, case=case, note=note, kind_labels=KIND_LABELS,
                            conflict=isinstance(error, Conflict)), error_status(error) if error else 422
 
@@ -73,4 +75,4 @@ def case_section(case) -> Markup:
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.extensions["case_page_sections"].append(case_section)
+    add_case_tab(app, "notes", _l("Notes"), 30, case_section)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab
 from casework.documents.owners import register_owner
 from casework.documents.views import owner_section
 from casework.errors import Conflict
@@ -282,7 +283,7 @@ def init_app(app):
                    describe=lambda plan: str(PLAN_LABEL),
                    page=lambda plan: url_for("plans.detail", case_id=plan.case_id, _anchor="documents"))
     app.extensions.setdefault("plan_item_sections", [])
-    app.extensions["case_page_sections"].insert(0, case_section)
+    add_case_tab(app, "plan", _l("Plan"), 10, case_section)
     app.extensions["nav"].append(("plans.awaiting", _l("Plans to approve"), (Role.SUPERVISOR,)))
     from casework.plans.demo import add_demo_plans
 

@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 import pygal
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from wtforms import HiddenField, RadioField, SelectField
 from casework.auth.models import Role
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab, case_tab_url
 from casework.forms import LooseDateField, error_status, int_or_none, save
 from casework.loading import allowed_or_403, found_or_404
 from casework.reports.charts import STYLE, data_uri
@@ -130,7 +131,7 @@ def record(case_id: int):
     if error is not None:
         return _form_page(case, instrument, version, form, error_status(error))
     flash(_("Survey recorded for %(name)s.", name=person.full_name), "success")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="surveys"))
+    return redirect(case_tab_url(case.id, "surveys"))
 
 
 # --- scores over time on the case page ----------------------------------------------------
@@ -187,7 +188,7 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.extensions["cli_groups"].append(cli.surveys_cli)
-    app.extensions["case_page_sections"].append(case_section)
+    add_case_tab(app, "surveys", _l("Surveys"), 60, case_section)
     app.extensions["nav"].append(("surveys.instruments", INSTRUMENTS, (Role.ADMIN,)))
     from casework.surveys.demo import add_demo_surveys
 

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from casework.auth.models import Role, User
 from casework.auth.permissions import CASE_ROLES, can_edit_case, roles_required
 from casework.cases.queries import get_case_or_404
+from casework.cases.tabs import add_case_tab, case_tab_url
 from casework.extensions import db
 from casework.forms import int_or_none, save_and_flash
 from casework.loading import allowed_or_403, found_or_404, load_or_404
@@ -71,7 +73,7 @@ def add(case_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="tasks"))
+    return redirect(case_tab_url(case.id, "tasks"))
 
 
 @bp.route("/tasks/<int:task_id>/close", methods=["POST"])
@@ -90,7 +92,7 @@ def close(task_id: int):
     target = request.form.get("back")
     if target == "tasks":
         return redirect(url_for("tasks.index", view=request.form.get("view", "open")))
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="tasks"))
+    return redirect(case_tab_url(case.id, "tasks"))
 
 
 def case_section(case) -> Markup:
@@ -102,4 +104,4 @@ def case_section(case) -> Markup:
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.extensions["case_page_sections"].append(case_section)
+    add_case_tab(app, "tasks", _l("Tasks"), 20, case_section)

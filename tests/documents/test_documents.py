@@ -34,7 +34,7 @@ def test_a_pdf_is_attached_listed_and_downloaded_as_an_attachment_byte_for_byte(
     auth.login("caseworker")
     response = upload(client, office.ch_case, PDF, "pasoš Marko.pdf")
     assert response.status_code == 302
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=documents").get_data(as_text=True)
     assert "Passport" in page and "Identity document" in page and "pasoš Marko.pdf" in page
     document = only_document()
     response = client.get(f"/documents/{document.id}", follow_redirects=False)
@@ -169,7 +169,7 @@ def test_removal_keeps_the_record_and_purge_deletes_the_content_after_the_period
     document = only_document()
     assert document.removed_at is not None and document.removal_reason == "Uploaded to the wrong case"
     assert client.get(f"/documents/{document.id}").status_code == 410
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=documents").get_data(as_text=True)
     assert "Uploaded to the wrong case" in page
     runner = app.test_cli_runner()
     result = runner.invoke(args=["documents", "purge"])  # the default period has not passed

@@ -41,7 +41,7 @@ def test_the_signed_agreement_is_attached_to_the_plan_listed_on_its_page_and_dow
     assert "Signed agreement" in page and "Agreement" in page and f"/documents/{document.id}" in page
     assert "No document attached yet." not in page
     # The case page lists it too, as attached to the plan.
-    case_page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    case_page = client.get(f"/cases/{office.ch_case.id}?tab=documents").get_data(as_text=True)
     assert "Signed agreement" in case_page and "Reintegration plan" in case_page
     body, disposition = _body_and_disposition(client.get(f"/documents/{document.id}"))
     assert body == PDF and disposition.startswith("attachment;")
@@ -106,14 +106,14 @@ def test_evidence_of_a_monitoring_visit_is_attached_to_the_visit_and_listed_on_t
                                            "member_ids": [case.principal.id]}, actor=office.caseworker)
     db.session.commit()
     auth.login("caseworker")
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}?tab=monitoring").get_data(as_text=True)
     assert f"attach_to=visit:{visit.id}" in page.replace("%3A", ":")
     response = upload(client, case, PDF, "handover.pdf", title="Handover certificate", kind="receipt",
                       attach_to=f"visit:{visit.id}")
     assert response.status_code == 302
     document = only_document()
     assert (document.owner_type, document.owner_id, document.case_id) == ("visit", visit.id, case.id)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}?tab=documents").get_data(as_text=True)
     assert "Handover certificate" in page and f"/documents/{document.id}" in page
     body, disposition = _body_and_disposition(client.get(f"/documents/{document.id}"))
     assert body == PDF and disposition.startswith("attachment;")

@@ -42,7 +42,7 @@ def test_donors_never_see_grant_pages(office, client, auth):
 
 def test_caseworker_proposes_on_the_case_page(office, client, auth):
     auth.login("caseworker")
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=grants").get_data(as_text=True)
     assert "No grant proposed yet." in page and "Propose a grant" in page
     response = client.post(f"/cases/{office.ch_case.id}/grants/new",
                            data={"category": "housing", "person_id": "0", "plan": "Repair the roof.",

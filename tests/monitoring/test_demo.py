@@ -132,6 +132,7 @@ def test_the_supervisor_sees_the_demo_flags_and_a_case_page_shows_visits_and_sco
                                   .order_by(SurveyResponse.id)).first()
     visit = db.session.scalar(select(MonitoringVisit).where(MonitoringVisit.case_id == response.case_id,
                                                             MonitoringVisit.visited_on == response.taken_on))
-    page = client.get(f"/cases/{response.case_id}").get_data(as_text=True)
+    page = client.get(f"/cases/{response.case_id}?tab=monitoring").get_data(as_text=True)
     assert services.stored_title(visit.answers.months) in page and visit.visited_by in page
+    page = client.get(f"/cases/{response.case_id}?tab=surveys").get_data(as_text=True)
     assert response.person.full_name in page and f"{surveys.round_months(response.round)} months after arrival" in page

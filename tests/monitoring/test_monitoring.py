@@ -47,7 +47,7 @@ def test_a_case_registered_as_arrived_gets_its_visits_and_they_show_on_the_case_
     db.session.commit()
     assert [t.due_on for t in _visit_tasks(case)] == [date(2011, 6, 15)]
     auth.login("caseworker")
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}?tab=monitoring").get_data(as_text=True)
     assert "Monitoring visit, 3 months after arrival" in page and "Record a visit" in page
 
 
@@ -170,7 +170,7 @@ def test_recording_a_visit_flags_a_grant_not_used_as_planned_for_the_supervisor(
     assert plan.items[0].status == ItemStatus.IN_PROGRESS
     [step] = db.session.query(Task).filter_by(case_id=case.id, origin_kind="visit_follow_up").all()
     assert step.title == "Ask for the car's receipt" and step.assignee_id == office.caseworker.id
-    assert "Ask for the car" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Ask for the car" in client.get(f"/cases/{case.id}?tab=tasks").get_data(as_text=True)
     grant_page = client.get(f"/grants/{grant.id}").get_data(as_text=True)
     assert "Flagged for the supervisor:" in grant_page and "Record what was done" not in grant_page
     auth.logout()
@@ -326,7 +326,7 @@ def test_the_case_page_shows_each_members_scores_per_round_with_the_lowest_dimen
                   "month-3", date(2010, 8, 2))
     db.session.commit()
     auth.login("caseworker")
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=surveys").get_data(as_text=True)
     start = page.index('id="surveys"')
     section = page[start:page.index("</section>", start)]
     assert "Intake" in section and "3 months after arrival" in section

@@ -20,7 +20,7 @@ def test_caseworker_writes_a_dated_visit_note_shown_on_the_case_page(office, cli
     auth.login("caseworker")
     response = _add(client, office.ch_case, "Visited the family at home; the roof leaks.")
     assert response.status_code == 302
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=notes").get_data(as_text=True)
     assert "Visited the family at home; the roof leaks." in page
     assert "2011-02-03" in page and "Visit" in page and "Caseworker" in page
 
@@ -43,7 +43,7 @@ def test_editing_keeps_the_earlier_text_in_the_history(office, client, auth):
                            data={"kind": "phone_call", "noted_on": "2011-02-04", "text": "Corrected version.",
                                  "version": note.version})
     assert response.status_code == 302
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=notes").get_data(as_text=True)
     assert "Corrected version." in page and "First version of the call." in page
     assert "1 earlier version" in page
 
@@ -80,7 +80,7 @@ def test_a_stale_edit_is_refused(office, client, auth):
 def test_a_sensitive_note_is_on_the_case_page_and_nowhere_else(office, client, auth):
     auth.login("caseworker")
     _add(client, office.ch_case, SECRET, sensitive=True)
-    case_page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    case_page = client.get(f"/cases/{office.ch_case.id}?tab=notes").get_data(as_text=True)
     assert SECRET in case_page and "Sensitive" in case_page
     auth.logout()
     auth.login("admin")

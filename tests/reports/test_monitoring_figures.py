@@ -217,9 +217,9 @@ def test_visits_not_yet_due_and_no_threshold(monitored_2011, factory):
 def test_the_case_page_and_the_report_agree_on_a_visits_state(monitored_2011, client):
     """The case page's "Late" (past due, not made) is the report's "missed"; an ended case's visit is neither."""
     _login(client, "caseworker")
-    page = client.get(f"/cases/{monitored_2011.cases['b'].id}").get_data(as_text=True)
+    page = client.get(f"/cases/{monitored_2011.cases['b'].id}?tab=monitoring").get_data(as_text=True)
     assert page.count('class="visit-late"') == 1  # B's 6-month visit, missed
-    page = client.get(f"/cases/{monitored_2011.cases['c'].id}").get_data(as_text=True)
+    page = client.get(f"/cases/{monitored_2011.cases['c'].id}?tab=monitoring").get_data(as_text=True)
     assert page.count("Not made: the case ended") == 2 and 'class="visit-late"' not in page
 
 

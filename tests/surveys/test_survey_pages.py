@@ -102,7 +102,7 @@ def test_a_caseworker_records_a_survey_and_reads_the_scores_with_the_lowest_dime
     version = _load(definition(), office)
     case, marko = office.ch_case, office.ch_case.principal
     _login(client, "caseworker")
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}?tab=surveys").get_data(as_text=True)
     assert "No survey recorded yet." in _surveys_section(html)
     form = client.get(f"/cases/{case.id}/surveys/new?instrument=test-rss").get_data(as_text=True)
     assert "Instrument: Test instrument, version 1" in form
@@ -111,7 +111,7 @@ def test_a_caseworker_records_a_survey_and_reads_the_scores_with_the_lowest_dime
 
     response = _record(client, case, marko, version)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}#surveys")
-    section = _surveys_section(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    section = _surveys_section(client.get(f"/cases/{case.id}?tab=surveys").get_data(as_text=True))
     # By hand: economic (2 × 0.5 + 1 × 1) / 3 = 0.667 → 0.67; social (0.5 + 1) / 2 = 0.75;
     # psychosocial (0.5 + 0) / 2 = 0.25; composite (2 × 2/3 + 0.75 + 0.25) / 4 = 7/12 = 0.583 → 0.58
     assert _rows(section) == ["Intake|2011-03-01|1|0.67|0.75|0.25 lowest|0.58"]
@@ -189,7 +189,7 @@ def test_a_second_instrument_version_leaves_earlier_scores_on_the_page_as_they_w
     assert "Instrument: Test instrument, version 2" in client.get(
         f"/cases/{case.id}/surveys/new?instrument=test-rss").get_data(as_text=True)
     assert _record(client, case, marko, v2, round="month-3", on="2011-08-01").status_code == 302
-    section = _surveys_section(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    section = _surveys_section(client.get(f"/cases/{case.id}?tab=surveys").get_data(as_text=True))
     rows = _rows(section)
     # Intake, version 1, as before: 0.67, 0.75, 0.25, 0.58. Month 3, version 2, by hand: economic
     # (2 × 0.5 + 1 × 0.5) / 3 = 0.5; composite (1 × 0.5 + 0.75 + 0.25) / 3 = 0.5.
@@ -219,5 +219,5 @@ def test_scores_are_shown_in_the_readers_locale(client, office):
     _login(client, "caseworker")
     assert _record(client, case, marko, version).status_code == 302
     client.post("/language", data={"locale": "sr_Latn", "next": "/dashboard"})
-    section = _surveys_section(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    section = _surveys_section(client.get(f"/cases/{case.id}?tab=surveys").get_data(as_text=True))
     assert "0,67" in section and "0,58" in section and "0.67" not in section

@@ -74,7 +74,7 @@ def test_by_hand_on_the_case_page_then_overdue_and_due_within_7_days(office, cli
                        ("Bring the forms", today + timedelta(days=20))):
         client.post(f"/cases/{case.id}/tasks", data={"title": title, "due_on": due.isoformat(),
                                                      "assignee_id": office.caseworker.id})
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}?tab=tasks").get_data(as_text=True)
     assert "Call the school" in page and "Bring the forms" in page
     soon = client.get("/tasks/?view=soon").get_data(as_text=True)
     assert "Call the school" in soon and "Visit the workshop" in soon and "Bring the forms" not in soon

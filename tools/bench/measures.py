@@ -126,7 +126,9 @@ def queries_per_page(bench) -> dict:
                                               bench.queries(f"/cases/{eight}") if eight else None]
     out["queries_grant_list"] = bench.queries(grant_list_urls(bench)["late"])
     give_caseload(bench)
-    out["queries_case_page_full"] = bench.queries(f"/cases/{full_case()}")
+    full = full_case()
+    out["queries_case_page_tabs"] = {tab: bench.queries(url) for tab, url in case_tab_urls(full).items()}
+    out["queries_case_page_full"] = max(out["queries_case_page_tabs"].values())
     out["queries_my_work_caseworker"] = bench.queries("/my-work/", "caseworker")
     out["queries_my_work_supervisor"] = bench.queries("/my-work/")
     report = _report_url(bench)
@@ -379,10 +381,19 @@ def full_case() -> int | None:
     return found
 
 
+def case_tab_urls(case_id) -> dict[str, str]:
+    """Each tab of a case's page: the overview at the case's own address, the others beside it."""
+    from casework.cases.tabs import OVERVIEW, case_tabs
+
+    return {tab.name: f"/cases/{case_id}" + ("" if tab.name == OVERVIEW else f"?tab={tab.name}")
+            for tab in case_tabs()}
+
+
 def ratio_pages(bench) -> dict[str, str]:
     from urllib.parse import quote_plus
 
     family, full = _common_names()
+    case_page = case_tab_urls(full_case())
     return {
         "decision_queue": "/grants/queue",
         "search_family_name": f"/cases/?q={quote_plus(family)}",
@@ -392,7 +403,7 @@ def ratio_pages(bench) -> dict[str, str]:
         "dashboard": "/dashboard",
         "my_work_caseworker": "/my-work/",
         "my_work_supervisor": "/my-work/",
-        "case_page": f"/cases/{full_case()}",
+        **{("case_page" if tab == "overview" else f"case_page_{tab}"): url for tab, url in case_page.items()},
     }
 
 
