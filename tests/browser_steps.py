@@ -23,3 +23,9 @@ def fill_member(page, index, family, given, sex, birth, relationship):
     page.select_option(f"#members-{index}-sex", sex)
     page.fill(f"#members-{index}-birth", birth)
     page.select_option(f"#members-{index}-relationship", relationship)
+
+
+def open_tab(page, label):
+    """Open a tab of the case page as a user does: its link in the case's tabs."""
+    page.locator("nav.case-tabs").get_by_role("link", name=label, exact=True).click()
+    page.wait_for_selector(f'nav.case-tabs a[aria-current="page"]:text-is("{label}")')

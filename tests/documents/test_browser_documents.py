@@ -13,7 +13,7 @@ from PIL import Image
 
 from casework.extensions import db
 from tests import factories
-from tests.browser_steps import login, logout
+from tests.browser_steps import login, logout, open_tab
 from tests.documents.conftest import EICAR, HTML_AS_PDF, PDF, gps_jpeg
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,7 @@ def seeded(live_server):
 
 def _attach(page, url, case_id, *, title, kind, name, data, mime, attach_to=None):
     page.goto(f"{url}/cases/{case_id}")
+    open_tab(page, "Documents")
     page.get_by_role("link", name="Attach a document").click()
     if attach_to:
         page.get_by_label("Attached to").select_option(label=attach_to)
@@ -79,6 +80,7 @@ def test_documents_end_to_end(seeded, page):
             mime="application/pdf")
     page.wait_for_selector("text=The virus scanner found a virus in this file")
     page.goto(f"{url}/cases/{seeded.case_id}")
+    open_tab(page, "Documents")
     assert page.locator("table.documents tbody tr").count() == 2
     document_url = page.get_by_role("link", name="Passport").get_attribute("href")
     logout(page)

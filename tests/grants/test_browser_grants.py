@@ -7,7 +7,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.browser_steps import login, logout
+from tests.browser_steps import login, logout, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,8 @@ def test_grant_from_proposal_to_completion(seeded, page):
     url = seeded.url
     login(page, url, "caseworker")
     page.goto(f"{url}/cases/{seeded.case_id}")
-    page.get_by_text("Propose a grant").click()  # the form on the case page
+    open_tab(page, "Grants")
+    page.get_by_text("Propose a grant").click()  # the form on the case page's grants
     page.get_by_label("Category").select_option("business")
     page.get_by_label("Beneficiary").select_option(label="Marko Petrović")
     page.get_by_label("Plan or justification").fill("Buy a used tractor to work the family land.")

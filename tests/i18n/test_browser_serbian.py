@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from l10n.check import TRANSLATIONS
 from tests import factories
-from tests.browser_steps import fill_member
+from tests.browser_steps import fill_member, open_tab
 from tests.helpers_i18n import latin_words, untranslated
 
 pytestmark = pytest.mark.browser
@@ -82,6 +82,9 @@ def test_the_office_walk_in_serbian(seeded, page, locale, tmp_path):
     assert page.locator("table.members tbody tr").count() == 2
     assert "15.06.2011." in page.inner_text("body")
     _page(page, locale, "case")
+    for tab in ("Plan", "Tasks", "Notes", "Monitoring", "Surveys", "Documents", "History", "Grants"):
+        open_tab(page, _(tab))
+        _page(page, locale, f"case-{tab.lower()}")
 
     page.get_by_text(_("Propose a grant")).first.click()
     page.get_by_label(_("Category")).select_option("business")

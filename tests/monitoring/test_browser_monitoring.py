@@ -11,7 +11,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.browser_steps import login, logout
+from tests.browser_steps import login, logout, open_tab
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 740}
@@ -57,12 +57,15 @@ def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(moni
     url = monitored.url
     login(page, url, "caseworker")
     page.goto(f"{url}/cases/{monitored.new_case_id}")
+    _fits(page, "new case's overview")
+    open_tab(page, "Monitoring")
     assert page.locator("#monitoring").get_by_text("Monitoring visit, 3 months after arrival").is_visible()
     _fits(page, "new case")
     page.goto(f"{url}/tasks/?view=open")
     assert page.get_by_text("Monitoring visit, 3 months after arrival").first.is_visible()
 
     page.goto(f"{url}/cases/{monitored.case_id}")
+    open_tab(page, "Monitoring")
     page.get_by_role("link", name="Record a visit").click()
     page.wait_for_url(f"{url}/cases/{monitored.case_id}/visits/new")  # the form, not the page being left
     _fits(page, "visit form")
@@ -81,10 +84,12 @@ def test_a_visit_from_its_task_to_the_supervisors_flag_and_the_scores_chart(moni
     page.get_by_role("button", name="Record the visit").click()
     page.wait_for_selector("text=Visit recorded.")
     assert page.locator("#monitoring").get_by_text("Bought a used car instead of the tractor").is_visible()
+    _fits(page, "case's monitoring with a visit")
+    open_tab(page, "Surveys")
     chart = page.locator("#surveys img")
     assert chart.count() == 1 and chart.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert page.locator("#surveys td.lowest").count() == 1
-    _fits(page, "case page with a visit")
+    _fits(page, "case's surveys")
     logout(page)
 
     login(page, url, "supervisor")

@@ -9,7 +9,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.browser_steps import login, logout
+from tests.browser_steps import login, logout, open_tab
 
 pytestmark = pytest.mark.browser
 SENSITIVE = "She fears her former husband"
@@ -81,6 +81,7 @@ def test_a_case_from_arrival_to_closure(day, page, monkeypatch, tmp_path):
     # A grant is proposed and linked to the bakery; a visit note and a sensitive note are written.
     login(page, url, "caseworker")
     page.goto(case_url)
+    open_tab(page, "Grants")
     page.locator("details.propose-grant summary").click()
     page.get_by_label("Category").select_option("business")
     page.get_by_label("Plan or justification").fill("Oven and flour for the bakery.")
@@ -92,6 +93,7 @@ def test_a_case_from_arrival_to_closure(day, page, monkeypatch, tmp_path):
     page.wait_for_selector("text=The grant now funds this item.")
     assert "Grant 1" in _item(page, "Open a bakery").inner_text()
     page.goto(case_url)
+    open_tab(page, "Notes")
     for text, sensitive in (("Visited the family; the oven is installed.", False), (SENSITIVE, True)):
         page.locator("details.add-note summary").click()
         page.select_option("#kind", "visit")
@@ -173,7 +175,9 @@ def test_the_days_pages_fit_a_phone_without_scrolling_sideways(busy_case, browse
     page = context.new_page()
     login(page, busy_case.url, "caseworker")
     case_url = f"{busy_case.url}/cases/{busy_case.case_id}"
-    for path in (case_url, f"{case_url}/plan", "/my-work/", "/tasks/?view=overdue", "/tasks/?view=open"):
+    tabs = [f"{case_url}?tab={tab}" for tab in ("plan", "tasks", "notes", "grants", "monitoring", "surveys",
+                                                 "documents", "history")]
+    for path in (case_url, *tabs, f"{case_url}/plan", "/my-work/", "/tasks/?view=overdue", "/tasks/?view=open"):
         page.goto(path if path.startswith("http") else busy_case.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)

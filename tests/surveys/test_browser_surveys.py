@@ -9,7 +9,7 @@ import pytest
 from casework.extensions import db
 from casework.surveys.services import load_instrument
 from tests import factories
-from tests.browser_steps import login
+from tests.browser_steps import login, open_tab
 from tests.surveys.test_surveys import definition
 
 pytestmark = pytest.mark.browser
@@ -33,6 +33,7 @@ def test_a_survey_recorded_on_a_phone_shows_its_scores_and_nothing_scrolls_sidew
     login(page, surveyed.url, "caseworker")
     case_url = f"{surveyed.url}/cases/{surveyed.case_id}"
     page.goto(case_url)
+    open_tab(page, "Surveys")
     page.get_by_text("Record a survey: Test instrument").click()
     assert page.locator("h1").inner_text() == "Record a survey"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
