@@ -1,37 +1,45 @@
 """What finding people adds to shared pages: the "returned again" links on the case page, and the CLI."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import aliased
 
-from casework.auth.permissions import programme_filter
+from casework.auth.permissions import visible_programme_ids
 from casework.cases.models import Case, Person
 from casework.extensions import db
+
+
+@cache
+def _linked_persons():
+    """Persons linked to given members, earlier (by primary key) or later (by returned_from_person_id),
+    with their cases: built once, it is the same statement for every case."""
+    other = aliased(Person, name="linked_person")
+    return (select(other, Case).join(Case, Case.id == other.case_id)
+            .where(or_(other.id.in_(bindparam("earlier", expanding=True)),
+                       other.returned_from_person_id.in_(bindparam("members", expanding=True))))
+            .order_by(other.id))
 
 
 def returned_again_links(case) -> list[tuple]:
     """(person, earlier or later person, earlier/later case, "earlier"|"later") the user may see.
 
     One query, driven by the links' own indexes: earlier persons by primary key, later ones by
-    returned_from_person_id. ("+ 0" keeps the planner from walking a programme's cases instead.)
+    returned_from_person_id. The few persons it finds in programmes the user does not see are left out.
     """
     members = {p.id: p for p in case.persons}
-    earlier_ids = {p.returned_from_person_id for p in members.values() if p.returned_from_person_id}
     if not members:
         return []
-    other = aliased(Person)
-    stmt = (
-        select(other, Case)
-        .join(Case, Case.id == other.case_id)
-        .where(or_(other.id.in_(earlier_ids or [-1]), other.returned_from_person_id.in_(list(members))),
-               programme_filter(Case.programme_id + 0, current_user))
-        .order_by(other.id)
-    )
+    earlier_ids = [p.returned_from_person_id for p in members.values() if p.returned_from_person_id]
+    visible = visible_programme_ids(current_user)
     links = []
-    for found, found_case in db.session.execute(stmt):
+    for found, found_case in db.session.execute(_linked_persons(), {"earlier": earlier_ids, "members": list(members)}):
+        if visible is not None and found_case.programme_id not in visible:
+            continue
         for person in members.values():
             if person.returned_from_person_id == found.id:
                 links.append((person, found, found_case, "earlier"))
