@@ -5,8 +5,11 @@ import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import BigInteger, DateTime, MetaData
+from sqlalchemy import BigInteger, Boolean, DateTime, MetaData
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -136,3 +139,34 @@ def written(column, value):
     from sqlalchemy import bindparam
 
     return bindparam(None, value, type_=column.type, literal_execute=True)
+
+
+class _InFew(ColumnElement):
+    """`column IN (subquery)` for a subquery of few rows: on PostgreSQL `column = ANY(ARRAY(subquery))`,
+    which runs the subquery once and then looks each value up, where the planner may otherwise walk
+    the whole table in the column's order hoping to meet the few (see `in_few`)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition in itself, never compared with 1
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("subquery", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, subquery):
+        self.column, self.subquery = column, subquery.scalar_subquery()
+
+
+@compiles(_InFew)
+def _in_few_default(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.subquery, **kw)}"
+
+
+@compiles(_InFew, "postgresql")
+def _in_few_postgresql(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.subquery, **kw)})"
+
+
+def in_few(column, subquery):
+    """The rows whose `column` is among what `subquery` selects, when it selects few: the open monitoring
+    flags among every grant, for one."""
+    return _InFew(column, subquery)

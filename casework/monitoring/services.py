@@ -19,7 +19,7 @@ from sqlalchemy import select
 from casework.audit.services import record
 from casework.auth.models import Role
 from casework.auth.permissions import can_edit_case
-from casework.db import utcnow
+from casework.db import in_few, utcnow
 from casework.errors import DomainError, NotAllowed
 from casework.extensions import db
 from casework.monitoring.models import (
@@ -458,7 +458,7 @@ def flagged_grants_stmt(user):
     flagged = select(VisitGrantCheck.grant_id).where(VisitGrantCheck.flagged.is_(True),
                                                      VisitGrantCheck.resolved_at.is_(None))
     return (select(Grant).join(Case, Case.id == Grant.case_id).options(contains_eager(Grant.case))
-            .where(tq.case_scope(user), Grant.id.in_(flagged)).order_by(Grant.id))
+            .where(tq.case_scope(user), in_few(Grant.id, flagged)).order_by(Grant.id))
 
 
 def may_resolve(user, grant) -> bool:

@@ -63,9 +63,22 @@ def _page_statements(user, day: date) -> dict:
 
         counted["plans_awaiting"] = plans_awaiting(user)
     return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
-            "sections": {name: _first(stmt, SHOWN) for name, stmt in sections.items()},
+            # Each section's first rows as plain lines of the few columns the page shows.
+            "sections": {name: _first(stmt, SHOWN).with_only_columns(*_line_columns(name))
+                         for name, stmt in sections.items()},
             # Plain lines with their case's reference and assignee's name: one list, one statement.
             "tasks": {view: tq.task_lines_stmt(stmt).limit(SHOWN) for view, stmt in tasks.items()}}
+
+
+def _line_columns(section: str) -> tuple:
+    """What My work shows of each row of a section: its link and its case's reference."""
+    from casework.grants.models import Grant
+    from casework.referrals.models import Referral
+
+    return {"plans_overdue": (Case.id, Case.reference, Case.arrival_date),
+            "sent_back": (Grant.id, Case.reference),
+            "flagged": (Grant.id, Case.reference),
+            "referrals": (Referral.case_id, Referral.plan_item_id, Case.reference, Referral.sent_on)}[section]
 
 
 _BUILT: dict = {}
@@ -87,13 +100,13 @@ def page_statements(user, day: date) -> dict:
 
 
 def page(user, day: date) -> dict:
-    """What My work shows: {"counts": {name: n}, "tasks": {view: rows}, "sections": {name: rows}}, in
+    """What My work shows: {"counts": {name: n}, "tasks": {view: lines}, "sections": {name: lines}}, in
     one statement for every count, one per task list and one per section."""
     built = page_statements(user, day)
     counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP}).one(), strict=True))
     return {"counts": counts,
             "tasks": {view: tq.task_lines(stmt) for view, stmt in built["tasks"].items()},
-            "sections": {name: list(db.session.scalars(stmt).unique()) for name, stmt in built["sections"].items()}}
+            "sections": {name: db.session.execute(stmt).all() for name, stmt in built["sections"].items()}}
 
 
 def cases_stmt(user, status):
