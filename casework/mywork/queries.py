@@ -1,7 +1,7 @@
-"""The statements behind My work. Every count of the page is one statement together, and each
-section's first rows one more, so the page runs the same number of statements whatever the
-caseload. Counts stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded
-number of rows too: My work says what needs doing, and every count links to its list; the case
+"""The statements behind My work. The counts of cases by status are one statement together, and
+each list (tasks, sections) one more, which reads its first COUNT_CAP lines: its count and the
+first lines shown. So the page runs the same number of statements whatever the caseload. Counts
+stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number of rows too: My work says what needs doing, and every count links to its list; the case
 list, the dashboard and the reports give whole totals."""
 from __future__ import annotations
 
@@ -57,17 +57,18 @@ def _page_statements(user, day: date) -> dict:
 
         sections["flagged"] = flagged_grants_stmt(user)
     tasks = {view: tq.tasks_stmt(user, view, day) for view in ("overdue", "soon")}
-    counted = {**{status: cases_stmt(user, status) for status in tq.OPEN_CASE}, **tasks, **sections}
+    counted = {status: cases_stmt(user, status) for status in tq.OPEN_CASE}
     if user.role == Role.SUPERVISOR:
         from casework.plans.services import plans_awaiting
 
         counted["plans_awaiting"] = plans_awaiting(user)
+    # Each list's first COUNT_CAP lines, in one statement: how many there are (up to the cap) and the
+    # first SHOWN to show, from one reading of the rows rather than one to count and one to show.
+    # Plain lines: the few columns the page shows, the case's reference and a task's assignee's name.
     return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
-            # Each section's first rows as plain lines of the few columns the page shows.
-            "sections": {name: _first(stmt, SHOWN).with_only_columns(*_line_columns(name))
+            "sections": {name: _first(stmt, COUNT_CAP).with_only_columns(*_line_columns(name))
                          for name, stmt in sections.items()},
-            # Plain lines with their case's reference and assignee's name: one list, one statement.
-            "tasks": {view: tq.task_lines_stmt(stmt).limit(SHOWN) for view, stmt in tasks.items()}}
+            "tasks": {view: tq.task_lines_stmt(stmt).limit(COUNT_CAP) for view, stmt in tasks.items()}}
 
 
 def _line_columns(section: str) -> tuple:
@@ -101,12 +102,15 @@ def page_statements(user, day: date) -> dict:
 
 def page(user, day: date) -> dict:
     """What My work shows: {"counts": {name: n}, "tasks": {view: lines}, "sections": {name: lines}}, in
-    one statement for every count, one per task list and one per section."""
+    one statement for the counts of cases by status, one per task list and one per section."""
     built = page_statements(user, day)
     counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP}).one(), strict=True))
-    return {"counts": counts,
-            "tasks": {view: tq.task_lines(stmt) for view, stmt in built["tasks"].items()},
-            "sections": {name: db.session.execute(stmt).all() for name, stmt in built["sections"].items()}}
+    found = {"counts": counts, "tasks": {}, "sections": {}}
+    for kind, read in (("tasks", tq.task_lines), ("sections", lambda stmt: db.session.execute(stmt).all())):
+        for name, stmt in built[kind].items():
+            lines = read(stmt)
+            counts[name], found[kind][name] = len(lines), lines[:SHOWN]
+    return found
 
 
 def cases_stmt(user, status):
