@@ -43,6 +43,9 @@ def register_extensions(app: Flask) -> None:
     from casework.i18n import select_locale
 
     db.init_app(app)
+    from casework.transactions import end_read_only_transaction
+
+    app.teardown_appcontext(end_read_only_transaction)  # runs before the session is removed
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -87,6 +87,9 @@ class Bench:
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} as {user} answered {response.status_code} {response.headers.get('Location', '')}")
         response.get_data()
+        # The request ran in the benchmark's own application context, whose end would have ended the
+        # request's database session in production: end it the same way.
+        self.app.do_teardown_appcontext()
         return response
 
     def timed(self, url: str, runs: int, warm: bool = True, user: str = "supervisor") -> list[float]:

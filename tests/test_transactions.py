@@ -1,0 +1,63 @@
+"""How a request's transaction ends: what only read is committed on PostgreSQL (psycopg keeps its
+prepared statements), and anything that wrote, or failed, is rolled back as before."""
+from __future__ import annotations
+
+from sqlalchemy import event, select, text
+
+from casework.extensions import db
+from casework.programmes.models import Programme
+from casework.transactions import end_read_only_transaction
+
+
+def _name(programme_id: int) -> str:
+    db.session.remove()
+    return db.session.scalar(select(Programme.name).where(Programme.id == programme_id))
+
+
+def _commits(action) -> int:
+    commits = []
+    listener = lambda conn: commits.append(conn)  # noqa: E731
+    event.listen(db.engine, "commit", listener)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "commit", listener)
+    return len(commits)
+
+
+def test_a_write_nobody_committed_is_rolled_back_at_the_end_of_the_request(office):
+    programme_id, name = office.ch.id, office.ch.name
+    db.session.remove()
+    db.session.execute(text("UPDATE programmes SET name = 'Written, never committed' WHERE id = :id"),
+                       {"id": programme_id})
+    assert _commits(lambda: end_read_only_transaction(None)) == 0
+    assert _name(programme_id) == name
+
+
+def test_a_pending_change_is_rolled_back_at_the_end_of_the_request(office):
+    programme_id, name = office.ch.id, office.ch.name
+    db.session.remove()
+    db.session.get(Programme, programme_id).name = "Changed, never flushed"
+    assert _commits(lambda: end_read_only_transaction(None)) == 0
+    assert _name(programme_id) == name
+
+
+def test_a_request_that_failed_is_rolled_back(office):
+    programme_id = office.ch.id
+    db.session.remove()
+    db.session.scalar(select(Programme.name).where(Programme.id == programme_id))
+    assert _commits(lambda: end_read_only_transaction(RuntimeError("the page failed"))) == 0
+
+
+def test_a_request_that_only_read_keeps_the_prepared_statements_on_postgresql(office):
+    postgresql = db.engine.dialect.name == "postgresql"
+    query, name = select(Programme.name).where(Programme.id == office.ch.id), office.ch.name
+    db.session.remove()
+    for _ in range(8):  # psycopg prepares a statement at its fifth execution on a connection
+        assert db.session.scalar(query) == name
+        assert _commits(lambda: end_read_only_transaction(None)) == (1 if postgresql else 0)
+        db.session.remove()
+    if postgresql:
+        with db.engine.connect() as conn:
+            prepared = conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all()
+        assert any("FROM programmes" in statement for statement in prepared)
