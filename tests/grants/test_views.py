@@ -50,7 +50,7 @@ def test_caseworker_proposes_on_the_case_page(office, client, auth):
     assert response.status_code == 302
     grant = db.session.scalar(select(Grant))
     assert grant.requested_amount == Decimal("2500.50") and grant.person_id is None
-    page = client.get(f"/cases/{office.ch_case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{office.ch_case.id}?tab=grants").get_data(as_text=True)
     assert "CHF 2,500.50" in page and "Draft" in page
 
 

@@ -95,7 +95,8 @@ def _source_pages(office, grants) -> list[tuple[str, str]]:
     day_supervisor, day_admin = _day_pages(office)
     case, person = office.ch_case, office.ch_case.persons[0]
     draft, sent, approved = grants
-    supervisor = [f"/cases/{case.id}", f"/cases/{case.id}/edit", f"/cases/{case.id}/persons/new",
+    tabs = ("plan", "tasks", "notes", "grants", "monitoring", "surveys", "documents", "history")
+    supervisor = [f"/cases/{case.id}", *(f"/cases/{case.id}?tab={tab}" for tab in tabs), f"/cases/{case.id}/edit", f"/cases/{case.id}/persons/new",
                   f"/cases/{case.id}/persons/{person.id}/edit", "/cases/new", "/cases/",
                   f"/cases/{case.id}/grants/new", f"/grants/{draft.id}", f"/grants/{draft.id}/edit",
                   f"/grants/{sent.id}/decide", f"/grants/{approved.id}", "/grants/", "/grants/queue",

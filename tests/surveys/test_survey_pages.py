@@ -110,7 +110,7 @@ def test_a_caseworker_records_a_survey_and_reads_the_scores_with_the_lowest_dime
     assert f'<option value="{marko.id}">{marko.full_name}</option>' in form
 
     response = _record(client, case, marko, version)
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}#surveys")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}?tab=surveys")
     section = _surveys_section(client.get(f"/cases/{case.id}?tab=surveys").get_data(as_text=True))
     # By hand: economic (2 × 0.5 + 1 × 1) / 3 = 0.667 → 0.67; social (0.5 + 1) / 2 = 0.75;
     # psychosocial (0.5 + 0) / 2 = 0.25; composite (2 × 2/3 + 0.75 + 0.25) / 4 = 7/12 = 0.583 → 0.58
