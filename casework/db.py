@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from sqlalchemy import BigInteger, Boolean, DateTime, MetaData
 from sqlalchemy.ext.compiler import compiles
@@ -106,11 +107,18 @@ def format_money(amount: Decimal | None, currency: str, locale=None) -> str:
     """An amount with its currency code, in the reader's locale: "CHF 3,050.00", "3.050,00 CHF"."""
     if amount is None:
         return ""
-    from babel.numbers import format_currency
-
     from casework.i18n import current_locale
 
-    locale = str(locale or current_locale())
+    # + 0 makes a negative zero plain zero: equal amounts share one cached text.
+    return _money_text(amount + 0, currency or "", str(locale or current_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _money_text(amount: Decimal, currency: str, locale: str) -> str:
+    """Babel's formatting, kept for the amounts a list repeats (a page of grants shows dozens, and
+    Babel takes tens of microseconds for each); equal amounts print alike, 2500.5 as 2500.50."""
+    from babel.numbers import format_currency
+
     pattern = "¤¤\xa0#,##0.00" if locale == "en" else "#,##0.00\xa0¤¤"
     text = format_currency(amount, currency or "XXX", format=pattern, locale=locale, currency_digits=False)
     text = text.replace("\xa0", " ")

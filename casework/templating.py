@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal as babel_decimal
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, get_timezone
+from flask_babel import format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from casework.auth import permissions
 from casework.db import format_money
@@ -24,10 +24,11 @@ def format_day(value) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    locale = current_locale()
-    if locale == "en":
+    if current_locale() == "en":
         return value.isoformat()  # long lists: str is much faster than Babel, same digits
-    return format_date(value, "dd.MM.yyyy.")
+    # CLDR's "dd.MM.yyyy." in Serbian, whose digits are the Latin ones in both scripts: written
+    # directly, as Babel would, at a fraction of its cost in a long list.
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}."
 
 
 def format_when(value) -> str:

@@ -115,3 +115,28 @@ def test_form_errors_of_wtforms_itself_are_in_the_chosen_script(client, office):
                                            "members-0-relationship": "principal"}).get_data(as_text=True)
     assert "Ово поље је обавезно." in html
     assert "Ovo polje je obavezno." not in html and "This field is required." not in html
+
+
+def test_dates_and_amounts_print_as_babel_prints_them_in_every_language(app):
+    """The day filter writes Serbian dates itself and money texts are kept once made: both print
+    exactly what Babel's CLDR patterns print, in each language and script."""
+    from decimal import Decimal
+
+    from babel.dates import format_date
+    from babel.numbers import format_currency
+    from flask_babel import force_locale
+
+    from casework.db import format_money
+    from casework.templating import format_day
+
+    days = [date(2011, 3, 7), date(1999, 12, 31), date(2026, 1, 1)]
+    with app.test_request_context("/"):
+        for locale, pattern in (("en", "yyyy-MM-dd"), ("sr_Latn", "dd.MM.yyyy."), ("sr_Cyrl", "dd.MM.yyyy.")):
+            with force_locale(locale):
+                assert [format_day(d) for d in days] == [format_date(d, pattern, locale=locale) for d in days]
+                money = "¤¤\xa0#,##0.00" if locale == "en" else "#,##0.00\xa0¤¤"
+                for amount in (Decimal("2500.5"), Decimal("-1000"), Decimal("1234567.89"), Decimal("-0.00")):
+                    twice = [format_money(amount, "CHF") for _ in range(2)]
+                    expected = format_currency(amount + 0, "CHF", format=money, locale=locale,
+                                               currency_digits=False).replace("\xa0", " ")
+                    assert twice == [expected, expected], (locale, amount)
