@@ -117,12 +117,12 @@ def format_money(amount: Decimal | None, currency: str, locale=None) -> str:
 def _money_text(amount: Decimal, currency: str, locale: str) -> str:
     """Babel's formatting, kept for the amounts a list repeats (a page of grants shows dozens, and
     Babel takes tens of microseconds for each); equal amounts print alike, 2500.5 as 2500.50."""
-    from babel.numbers import format_currency
+    from babel.numbers import format_currency, format_decimal
 
+    if not currency:  # a figure summed over currencies, or one the page names once: the number alone
+        return format_decimal(amount, format="#,##0.00", locale=locale)
     pattern = "¤¤\xa0#,##0.00" if locale == "en" else "#,##0.00\xa0¤¤"
-    text = format_currency(amount, currency or "XXX", format=pattern, locale=locale, currency_digits=False)
-    text = text.replace("\xa0", " ")
-    return text if currency else text.replace("XXX", "").strip()
+    return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False).replace("\xa0", " ")
 
 
 def enum_type(enum_cls, name: str):

@@ -140,3 +140,5 @@ def test_dates_and_amounts_print_as_babel_prints_them_in_every_language(app):
                     expected = format_currency(amount + 0, "CHF", format=money, locale=locale,
                                                currency_digits=False).replace("\xa0", " ")
                     assert twice == [expected, expected], (locale, amount)
+                # Without a currency, the number alone, its sign against it.
+                assert format_money(Decimal("-1000"), "") == ("-1,000.00" if locale == "en" else "-1.000,00")
