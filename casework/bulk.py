@@ -21,6 +21,9 @@ _PLAIN = (str, int, float, bool, bytes)
 
 def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
     """Insert rows (sequences in `columns` order) through the raw driver connection."""
+    from casework.transactions import note_a_write
+
+    note_a_write(connection)  # the driver's own connection: no statement event sees these rows
     raw = connection.connection.dbapi_connection
     names = ", ".join(columns)
     count = 0

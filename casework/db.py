@@ -163,6 +163,10 @@ class _InFew(ColumnElement):
     def __init__(self, column, subquery):
         self.column, self.subquery = column, subquery.scalar_subquery()
 
+    @property
+    def _from_objects(self):
+        return self.column._from_objects  # the column's table is in the FROM list, as with IN
+
 
 @compiles(_InFew)
 def _in_few_default(element, compiler, **kw):

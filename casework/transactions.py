@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import CompoundSelect, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
@@ -86,8 +86,9 @@ def _full_sync_again(dbapi_connection, connection_record) -> None:
 
 # --- the end of a request that only read -----------------------------------------------------------
 
-_WROTE = "casework_wrote"  # on the connection: a statement other than a SELECT ran in its transaction
-_READS = ("SELECT", "SHOW")
+_WROTE = "casework_wrote"  # on the connection: its transaction ran something other than a plain read
+# Functions a SELECT may call that change something: such a SELECT counts as a write.
+_CHANGING = ("nextval(", "setval(", "set_config(", "pg_advisory")
 
 
 @event.listens_for(Engine, "begin")
@@ -97,25 +98,38 @@ def _nothing_written_yet(conn) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_a_write(conn, cursor, statement, parameters, context, executemany) -> None:
-    if not statement.lstrip()[:6].upper().startswith(_READS):
+    """Only a SELECT that SQLAlchemy compiled from a select() is a read; SQL text, driver SQL and
+    everything else count as writes, whatever they say."""
+    compiled = getattr(context, "compiled", None)
+    read = (compiled is not None and isinstance(compiled.statement, Select | CompoundSelect)
+            and not any(name in statement for name in _CHANGING))
+    if not read:
         conn.info[_WROTE] = True
+
+
+def note_a_write(connection) -> None:
+    """For what writes through the driver's own connection, which no event sees (COPY, for one)."""
+    connection.info[_WROTE] = True
 
 
 def end_read_only_transaction(error: BaseException | None) -> None:
     """At the end of a request on PostgreSQL, a transaction that only read is committed rather than
     rolled back: it changes nothing in the database either way, but psycopg forgets every prepared
     statement at a rollback, so that each page would plan all of its statements again (about 1 ms
-    each for My work's). Anything else ends as before: written or pending changes, an error, a
-    statement other than a SELECT — even one of a bug's that nobody committed — is rolled back."""
+    each for My work's). Anything else ends as before, in the session's removal: written or pending
+    changes, an error, a statement other than a compiled SELECT — even one of a bug's that nobody
+    committed — is rolled back. It never raises: the session's removal must still run."""
     if error is not None or not db.session.registry.has():
         return
     session = db.session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.info.get(_WROTE, True):
-        return
     try:
+        if (not session.in_transaction() or not session.is_active or session.new or session.dirty
+                or session.deleted or session.get_bind().dialect.name != "postgresql"):
+            return
+        connection = session.connection()
+        if connection.info.get(_WROTE, True):
+            return
         session.commit()
-    except Exception:  # a read that cannot commit is rolled back, as it was before
+    except Exception:  # anything unexpected: rolled back, as before
+        logging.getLogger(__name__).warning("a read-only request's transaction could not be committed; rolled back")
         session.rollback()

@@ -61,3 +61,29 @@ def test_a_request_that_only_read_keeps_the_prepared_statements_on_postgresql(of
         with db.engine.connect() as conn:
             prepared = conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all()
         assert any("FROM programmes" in statement for statement in prepared)
+
+
+def test_sql_text_even_a_select_counts_as_a_write(office):
+    """Only a select() SQLAlchemy compiled is a read: SQL text may change something whatever it starts
+    with (set_config() would outlive the request on the pooled connection), so it is rolled back."""
+    programme_id = office.ch.id
+    db.session.remove()
+    db.session.execute(text("SELECT name FROM programmes WHERE id = :id"), {"id": programme_id})
+    assert _commits(lambda: end_read_only_transaction(None)) == 0
+    db.session.remove()
+    db.session.scalar(select(Programme.name).where(Programme.id == programme_id))
+    assert _commits(lambda: end_read_only_transaction(None)) == (1 if db.engine.dialect.name == "postgresql" else 0)
+
+
+def test_each_request_ends_its_own_transaction_before_its_session_is_removed(app, office):
+    """A request has an application context of its own; at its end the read is committed on
+    PostgreSQL (the teardown runs before Flask-SQLAlchemy removes the session), rolled back on SQLite."""
+    postgresql = db.engine.dialect.name == "postgresql"
+    programme_id = office.ch.id
+    db.session.remove()
+
+    def request():
+        with app.app_context():
+            db.session.scalar(select(Programme.name).where(Programme.id == programme_id))
+
+    assert _commits(request) == (1 if postgresql else 0)

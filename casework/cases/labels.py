@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from casework.cases.models import CaseStatus, Relationship, Sex, Vulnerability
+from casework.cases.tabs import TAB_LABELS
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other or not stated")}
 RELATIONSHIP_LABELS = {
@@ -53,9 +54,11 @@ FIELD_LABELS = {
     "person_id": _l("Person"),
     "earlier_person": _l("Earlier record"),
     "earlier_case": _l("Earlier case"),
+    "tab": _l("Tab"),  # of the case page viewed
 }
 # Fields whose stored codes have labels: field name -> (enum, labels).
 CODED_FIELDS = {
+    "tab": (str, TAB_LABELS),
     "status": (CaseStatus, STATUS_LABELS),
     "sex": (Sex, SEX_LABELS),
     "relationship": (Relationship, RELATIONSHIP_LABELS),

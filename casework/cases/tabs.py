@@ -46,3 +46,16 @@ def case_tab(name: str) -> CaseTab | None:
 def case_tab_url(case_id: int, tab: str = OVERVIEW, anchor: str | None = None) -> str:
     """The address of one tab of a case's page; `anchor` names a part of it (a visit, for one)."""
     return url_for("cases.detail", case_id=case_id, tab=None if tab == OVERVIEW else tab, _anchor=anchor)
+
+
+class _TabLabels:
+    """A tab's label by its name, for the audit trail's record of a view ("Tab: Notes")."""
+
+    def __getitem__(self, name: str):
+        tab = case_tab(name)
+        if tab is None:
+            raise KeyError(name)
+        return tab.label
+
+
+TAB_LABELS = _TabLabels()

@@ -181,7 +181,7 @@ def detail(case_id: int):
     page = render_template("cases/detail.html", **context)
     # Recorded after rendering: committing first would expire and reload everything shown.
     run_in_transaction(lambda: record("case_viewed", entity=case, programme_id=case.programme_id,
-                                      summary=case.reference), wait_for_disk=False)
+                                      changes={"tab": tab.name}, summary=case.reference), wait_for_disk=False)
     return page
 
 

@@ -301,3 +301,28 @@ def test_every_connection_is_set_up_for_the_application(app):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         else:
             assert conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
+
+
+def test_each_tab_of_the_case_page_is_its_own_address_and_an_unknown_one_is_not_found(office, client, auth):
+    from flask import current_app
+
+    from casework.audit.models import AuditEvent
+    from casework.cases.tabs import add_case_tab
+
+    auth.login("caseworker")
+    case_id = office.ch_case.id
+    for tab in ("nope", "Notes", ""):
+        assert client.get(f"/cases/{case_id}?tab={tab}").status_code == 404
+    page = client.get(f"/cases/{case_id}?tab=notes").get_data(as_text=True)
+    assert 'aria-current="page">Notes</a>' in page and "Change status" not in page  # the notes, not the overview
+    viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_viewed")).all()
+    assert [v.changes for v in viewed] == [{"tab": "notes"}]  # 404s view nothing; the tab is recorded
+    auth.logout()
+    auth.login("admin")
+    audit = client.get("/admin/audit?action=case_viewed").get_data(as_text=True)
+    assert "Tab: Notes" in audit  # in labels, not the code "notes"
+    auth.logout()
+    auth.login("caseworker.uk")  # another programme's case: not found on every tab
+    assert {client.get(f"/cases/{case_id}?tab={tab}").status_code for tab in ("notes", "history")} == {404}
+    with pytest.raises(ValueError, match="has a tab 'notes' already"):
+        add_case_tab(current_app, "notes", "Notes again", 99, lambda case: "")
