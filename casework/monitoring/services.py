@@ -229,12 +229,12 @@ def scheduled_visits_of(case) -> list[ScheduledVisit]:
 
 
 def visits_of(case) -> list[MonitoringVisit]:
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload, selectinload
 
     return list(db.session.scalars(
         select(MonitoringVisit).where(MonitoringVisit.case_id == case.id)
         .options(selectinload(MonitoringVisit.members), selectinload(MonitoringVisit.item_checks)
-                 .selectinload(VisitItemCheck.item), selectinload(MonitoringVisit.grant_checks))
+                 .joinedload(VisitItemCheck.item), selectinload(MonitoringVisit.grant_checks))
         .order_by(MonitoringVisit.visited_on.desc(), MonitoringVisit.id.desc())))
 
 
