@@ -229,7 +229,7 @@ def scheduled_visits_of(case) -> list[ScheduledVisit]:
 
 
 def visits_of(case) -> list[MonitoringVisit]:
-    from sqlalchemy.orm import joinedload, selectinload
+    from sqlalchemy.orm import selectinload
 
     return list(db.session.scalars(
         select(MonitoringVisit).where(MonitoringVisit.case_id == case.id)
