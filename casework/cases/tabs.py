@@ -28,15 +28,19 @@ _OWN = (CaseTab(OVERVIEW, _l("Overview"), 0), CaseTab(HISTORY, _l("History"), 10
 
 def add_case_tab(app, name: str, label, order: int, render: Callable[[object], Markup]) -> None:
     """A domain's tab, placed by `order` between the overview (0) and the history (1000)."""
-    tabs = app.extensions.setdefault("case_tabs", list(_OWN))
+    tabs = _tabs_of(app)
     if any(tab.name == name for tab in tabs):
         raise ValueError(f"the case page has a tab {name!r} already")
     tabs.append(CaseTab(name, label, order, render))
     tabs.sort(key=lambda tab: tab.order)
 
 
+def _tabs_of(app) -> list[CaseTab]:
+    return app.extensions.setdefault("case_tabs", list(_OWN))
+
+
 def case_tabs() -> list[CaseTab]:
-    return current_app.extensions.get("case_tabs") or list(_OWN)
+    return _tabs_of(current_app)
 
 
 def case_tab(name: str) -> CaseTab | None:

@@ -172,10 +172,9 @@ def resolve(check_id: int):
 # --- sections on other pages --------------------------------------------------------------------
 
 def case_section(case) -> Markup:
-    if case.arrival_date is None:
-        return Markup('<section class="monitoring-section" id="monitoring"><p>%s</p></section>') % _(
-            "Monitoring starts when the case arrives.")
-    return Markup(render_template("monitoring/_case_section.html", case=case, today=today(),
+    if case.arrival_date is None:  # nothing is scheduled or visited before the arrival: nothing to read
+        return Markup(render_template("monitoring/_case_section.html", case=case, arrived=False))
+    return Markup(render_template("monitoring/_case_section.html", case=case, arrived=True, today=today(),
                                   scheduled=services.scheduled_visits_of(case), visits=services.visits_of(case),
                                   can_edit=can_edit_case(current_user, case), visit_title=services.visit_title,
                                   visit_state=services.visit_state, **LABELS))

@@ -1,8 +1,9 @@
 """The statements behind My work. The counts of cases by status are one statement together, and
 each list (tasks, sections) one more, which reads its first COUNT_CAP lines: its count and the
 first lines shown. So the page runs the same number of statements whatever the caseload. Counts
-stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number of rows too: My work says what needs doing, and every count links to its list; the case
-list, the dashboard and the reports give whole totals."""
+stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number of rows too: My
+work says what needs doing, and every count links to its list; the case list, the dashboard and the
+reports give whole totals."""
 from __future__ import annotations
 
 from datetime import date
@@ -49,13 +50,18 @@ def first_rows(stmt, limit: int) -> list:
 
 
 def _page_statements(user, day: date) -> dict:
+    from casework.grants.models import Grant
+    from casework.referrals.models import Referral
 
-    sections = {"plans_overdue": plan_overdue_stmt(user, day), "sent_back": sent_back_stmt(user),
-                "referrals": referrals_awaiting_stmt(user)}
+    # Each section's statement, and what the page shows of each row: its link and its case's reference.
+    sections = {"plans_overdue": (plan_overdue_stmt(user, day), (Case.id, Case.reference, Case.arrival_date)),
+                "sent_back": (sent_back_stmt(user), (Grant.id, Case.reference)),
+                "referrals": (referrals_awaiting_stmt(user),
+                              (Referral.case_id, Referral.plan_item_id, Case.reference, Referral.sent_on))}
     if tq.sees_team(user):
         from casework.monitoring.services import flagged_grants_stmt
 
-        sections["flagged"] = flagged_grants_stmt(user)
+        sections["flagged"] = (flagged_grants_stmt(user), (Grant.id, Case.reference))
     tasks = {view: tq.tasks_stmt(user, view, day) for view in ("overdue", "soon")}
     counted = {status: cases_stmt(user, status) for status in tq.OPEN_CASE}
     if user.role == Role.SUPERVISOR:
@@ -66,20 +72,9 @@ def _page_statements(user, day: date) -> dict:
     # first SHOWN to show, from one reading of the rows rather than one to count and one to show.
     # Plain lines: the few columns the page shows, the case's reference and a task's assignee's name.
     return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
-            "sections": {name: _first(stmt, COUNT_CAP).with_only_columns(*_line_columns(name))
-                         for name, stmt in sections.items()},
+            "sections": {name: _first(stmt, COUNT_CAP).with_only_columns(*columns)
+                         for name, (stmt, columns) in sections.items()},
             "tasks": {view: tq.task_lines_stmt(stmt).limit(COUNT_CAP) for view, stmt in tasks.items()}}
-
-
-def _line_columns(section: str) -> tuple:
-    """What My work shows of each row of a section: its link and its case's reference."""
-    from casework.grants.models import Grant
-    from casework.referrals.models import Referral
-
-    return {"plans_overdue": (Case.id, Case.reference, Case.arrival_date),
-            "sent_back": (Grant.id, Case.reference),
-            "flagged": (Grant.id, Case.reference),
-            "referrals": (Referral.case_id, Referral.plan_item_id, Case.reference, Referral.sent_on)}[section]
 
 
 _BUILT: dict = {}

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import aliased
 
-from casework.auth.permissions import visible_programme_ids
+from casework.auth.permissions import can_see_case
 from casework.cases.models import Case, Person
 from casework.extensions import db
 
@@ -35,10 +35,9 @@ def returned_again_links(case) -> list[tuple]:
     if not members:
         return []
     earlier_ids = [p.returned_from_person_id for p in members.values() if p.returned_from_person_id]
-    visible = visible_programme_ids(current_user)
     links = []
     for found, found_case in db.session.execute(_linked_persons(), {"earlier": earlier_ids, "members": list(members)}):
-        if visible is not None and found_case.programme_id not in visible:
+        if not can_see_case(current_user, found_case):
             continue
         for person in members.values():
             if person.returned_from_person_id == found.id:

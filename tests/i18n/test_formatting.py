@@ -140,5 +140,9 @@ def test_dates_and_amounts_print_as_babel_prints_them_in_every_language(app):
                     expected = format_currency(amount + 0, "CHF", format=money, locale=locale,
                                                currency_digits=False).replace("\xa0", " ")
                     assert twice == [expected, expected], (locale, amount)
+                # As the reader sees them.
+                assert format_day(date(2011, 3, 7)) == ("2011-03-07" if locale == "en" else "07.03.2011.")
+                assert format_money(Decimal("2500.5"), "CHF") == (
+                    "CHF 2,500.50" if locale == "en" else "2.500,50 CHF")
                 # Without a currency, the number alone, its sign against it.
                 assert format_money(Decimal("-1000"), "") == ("-1,000.00" if locale == "en" else "-1.000,00")

@@ -49,6 +49,10 @@ def test_a_case_registered_as_arrived_gets_its_visits_and_they_show_on_the_case_
     auth.login("caseworker")
     page = client.get(f"/cases/{case.id}?tab=monitoring").get_data(as_text=True)
     assert "Monitoring visit, 3 months after arrival" in page and "Record a visit" in page
+    referred = factory.case(office.ch, arrival=None)  # not yet returned: nothing to schedule or record
+    db.session.commit()
+    page = client.get(f"/cases/{referred.id}?tab=monitoring").get_data(as_text=True)
+    assert "Monitoring starts when the case arrives." in page and "Record a visit" not in page
 
 
 def test_a_schedule_dated_later_does_not_apply_to_earlier_arrivals(office, factory):
