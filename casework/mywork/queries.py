@@ -1,15 +1,17 @@
 """The statements behind My work. The counts of cases by status are one statement together, and
-each list (tasks, sections) one more, which reads its first COUNT_CAP lines: its count and the
-first lines shown. So the page runs the same number of statements whatever the caseload. Counts
-stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number of rows too: My
-work says what needs doing, and every count links to its list; the case list, the dashboard and the
-reports give whole totals."""
+each list (tasks, sections) one more, which reads its first SHOWN lines, each carrying how many
+lines the list has up to COUNT_CAP. So the page runs the same number of statements whatever the
+caseload. Counts stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number
+of rows too: My work says what needs doing, and every count links to its list; the case list, the
+dashboard and the reports give whole totals."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, and_, bindparam, func, select
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from casework.auth.models import Role
 from casework.auth.permissions import programmes_for
@@ -45,6 +47,35 @@ def _first(stmt, limit: int):
     return stmt.where(entity.id.in_(_ids(stmt).limit(limit)))
 
 
+def _shown(stmt, lines):
+    """The first SHOWN of the statement's rows, read by `lines` (the statement with the columns
+    shown), each with one more column last: how many rows the statement has, up to COUNT_CAP. The
+    count is over the statement's first COUNT_CAP ids, found as _first finds them; only the lines
+    shown are sent, not the COUNT_CAP rows counted. No line comes back when the list is empty: its
+    count is then 0."""
+    entity = stmt.column_descriptions[0]["entity"]
+    keys = _order_keys(stmt)
+    firsts = (stmt.with_only_columns(entity.id, *(column.label(f"key_{n}") for n, (column, _) in enumerate(keys)))
+              .limit(bindparam("cap", type_=Integer)).subquery())
+    # Each counted row's place in the list's order, from the keys the ids were found with: only the
+    # lines shown are then joined to the rows they show.
+    place = func.row_number().over(order_by=[(firsts.c[f"key_{n}"].desc() if descending else firsts.c[f"key_{n}"])
+                                             for n, (_, descending) in enumerate(keys)])
+    counted = select(firsts.c.id, func.count().over().label("listed"), place.label("place")).subquery()
+    shown = bindparam("shown", type_=Integer)  # bound when run: SHOWN
+    return (lines.add_columns(counted.c.listed).join(counted, and_(counted.c.id == entity.id, counted.c.place <= shown))
+            .order_by(None).order_by(counted.c.place))
+
+
+def _order_keys(stmt) -> list[tuple]:
+    """A statement's order as (column, descending) pairs."""
+    keys = []
+    for clause in stmt._order_by_clauses:
+        descending = isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op
+        keys.append((clause.element if isinstance(clause, UnaryExpression) else clause, descending))
+    return keys
+
+
 def first_rows(stmt, limit: int) -> list:
     return list(db.session.scalars(_first(stmt, limit)).unique())
 
@@ -68,13 +99,12 @@ def _page_statements(user, day: date) -> dict:
         from casework.plans.services import plans_awaiting
 
         counted["plans_awaiting"] = plans_awaiting(user)
-    # Each list's first COUNT_CAP lines, in one statement: how many there are (up to the cap) and the
-    # first SHOWN to show, from one reading of the rows rather than one to count and one to show.
-    # Plain lines: the few columns the page shows, the case's reference and a task's assignee's name.
+    # Each list's first SHOWN lines with its count (up to the cap), in one statement. Plain lines:
+    # the few columns the page shows, the case's reference and a task's assignee's name.
     return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
-            "sections": {name: _first(stmt, COUNT_CAP).with_only_columns(*columns)
+            "sections": {name: _shown(stmt, stmt.with_only_columns(*columns))
                          for name, (stmt, columns) in sections.items()},
-            "tasks": {view: tq.task_lines_stmt(stmt).limit(COUNT_CAP) for view, stmt in tasks.items()}}
+            "tasks": {view: _shown(stmt, tq.task_lines_stmt(stmt)) for view, stmt in tasks.items()}}
 
 
 _BUILT: dict = {}
@@ -101,10 +131,11 @@ def page(user, day: date) -> dict:
     built = page_statements(user, day)
     counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP}).one(), strict=True))
     found = {"counts": counts, "tasks": {}, "sections": {}}
-    for kind, read in (("tasks", tq.task_lines), ("sections", lambda stmt: db.session.execute(stmt).all())):
+    for kind, line in (("tasks", lambda row: tq.TaskLine._make(row[:-1])), ("sections", lambda row: row)):
         for name, stmt in built[kind].items():
-            lines = read(stmt)
-            counts[name], found[kind][name] = len(lines), lines[:SHOWN]
+            rows = db.session.execute(stmt, {"cap": COUNT_CAP, "shown": SHOWN}).all()
+            counts[name] = rows[0].listed if rows else 0
+            found[kind][name] = [line(row) for row in rows]
     return found
 
 
@@ -128,6 +159,9 @@ def sent_back_stmt(user):
 def referrals_awaiting_stmt(user):
     from casework.referrals.models import Referral, ReferralStatus
 
+    # The referrals of open cases: a closed case's follow-up is over (its tasks are cancelled when it
+    # closes), and a caseworker's list is read from their open cases, not from every case they ever had.
     return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
-            .where(tq.case_scope(user), Referral.status == written(Referral.status, ReferralStatus.SENT))
+            .where(tq.case_scope(user), Case.status.in_(tq.OPEN_CASE),
+                   Referral.status == written(Referral.status, ReferralStatus.SENT))
             .order_by(Referral.sent_on, Referral.id))

@@ -171,3 +171,22 @@ def test_the_page_follows_a_new_plan_deadline_and_a_new_programme_of_the_user(of
     office.caseworker.programmes.append(office.uk)
     db.session.commit()
     assert past_deadline() == 1  # the case of the programme the caseworker now works on
+
+
+def test_a_list_shows_its_first_lines_in_order_and_counts_them_all(office, factory, client, auth, monkeypatch):
+    from casework.mywork import queries
+
+    _caseload(office, factory, 3)  # six overdue tasks: three by hand, three plan items
+    monkeypatch.setattr(queries, "SHOWN", 2)
+    auth.login("caseworker")
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert '<strong>6</strong> overdue tasks' in page
+    overdue = page.split('id="overdue"', 1)[1].split('id="soon"', 1)[0]
+    days = re.findall(r'<time datetime="([\d-]+)"', overdue)
+    assert len(days) == 2  # the first two of six
+    every = sorted(re.findall(r'<time datetime="([\d-]+)"',
+                              client.get("/tasks/?view=overdue").get_data(as_text=True)))
+    assert len(every) == 6 and days == every[:2]  # the two due first
+    assert '<strong>3</strong> referrals awaiting an answer' in page
+    referrals = page.split("<h2>Referrals awaiting an answer", 1)[1].split("</ul>", 1)[0]
+    assert referrals.count("<li><a") == 2
