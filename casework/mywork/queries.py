@@ -159,9 +159,6 @@ def sent_back_stmt(user):
 def referrals_awaiting_stmt(user):
     from casework.referrals.models import Referral, ReferralStatus
 
-    # The referrals of open cases: a closed case's follow-up is over (its tasks are cancelled when it
-    # closes), and a caseworker's list is read from their open cases, not from every case they ever had.
     return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
-            .where(tq.case_scope(user), Case.status.in_(tq.OPEN_CASE),
-                   Referral.status == written(Referral.status, ReferralStatus.SENT))
+            .where(tq.case_scope(user), Referral.status == written(Referral.status, ReferralStatus.SENT))
             .order_by(Referral.sent_on, Referral.id))
