@@ -77,8 +77,9 @@ class Case(Base):
         # read from the index alone.
         Index("ix_cases_caseworker_status_arrival_programme", "caseworker_id", "status", "arrival_date",
               "programme_id", "id"),
-        # My work's active cases past their plan deadline, oldest first (see ACTIVE_SQL).
-        Index("ix_cases_active_arrival", "arrival_date", "id", sqlite_where=text(ACTIVE_SQL),
+        # My work's active cases past their plan deadline, oldest first (see ACTIVE_SQL); with the
+        # programme, the team's scope and the programme's deadline are tested on the index entry.
+        Index("ix_cases_active_arrival", "arrival_date", "id", "programme_id", sqlite_where=text(ACTIVE_SQL),
               postgresql_where=text(ACTIVE_SQL)),
         CheckConstraint(
             "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
