@@ -683,6 +683,13 @@ def decision_queue(user, limit: int | None = None, offset: int = 0) -> list[Gran
 QUEUE_COUNT_CAP = 1000
 
 
+def queue_count_statements(user) -> tuple:
+    """The queue's two counts (legacy grants, then the others), each up to the parameter `cap`,
+    with the parameters they take but `cap`: for a page that counts the queue among other things
+    in one statement. Their sum, up to the cap, is queue_count's."""
+    return _queue_statements()["count"], _queue_params(user)
+
+
 def queue_count(user, cap: int | None = None) -> int:
     """How many grants await the user's decision, counted up to `cap` (shown as "1000+"): the
     dashboard asks on every visit, and a queue of legacy grants can be long."""

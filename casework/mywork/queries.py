@@ -95,13 +95,20 @@ def _page_statements(user, day: date) -> dict:
         sections["flagged"] = (flagged_grants_stmt(user), (Grant.id, Case.reference))
     tasks = {view: tq.tasks_stmt(user, view, day) for view in ("overdue", "soon")}
     counted = {status: cases_stmt(user, status) for status in tq.OPEN_CASE}
+    counts = [_counted(s) for s in counted.values()]
+    names = list(counted)
+    params = {}
     if user.role == Role.SUPERVISOR:
+        from casework.grants.services import queue_count_statements
         from casework.plans.services import plans_awaiting
 
-        counted["plans_awaiting"] = plans_awaiting(user)
+        counts.append(_counted(plans_awaiting(user)))
+        queue, params = queue_count_statements(user)  # the decision queue's two stretches, summed in page()
+        counts += [stmt.scalar_subquery() for stmt in queue]
+        names += ["plans_awaiting", "queue_legacy", "queue_submitted"]
     # Each list's first SHOWN lines with its count (up to the cap), in one statement. Plain lines:
     # the few columns the page shows, the case's reference and a task's assignee's name.
-    return {"counted": tuple(counted), "counts": select(*(_counted(s) for s in counted.values())),
+    return {"counted": tuple(names), "counts": select(*counts), "count_params": params,
             "sections": {name: _shown(stmt, stmt.with_only_columns(*columns))
                          for name, (stmt, columns) in sections.items()},
             "tasks": {view: _shown(stmt, tq.task_lines_stmt(stmt)) for view, stmt in tasks.items()}}
@@ -129,7 +136,10 @@ def page(user, day: date) -> dict:
     """What My work shows: {"counts": {name: n}, "tasks": {view: lines}, "sections": {name: lines}}, in
     one statement for the counts of cases by status, one per task list and one per section."""
     built = page_statements(user, day)
-    counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP}).one(), strict=True))
+    counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP, **built["count_params"]})
+                      .one(), strict=True))
+    if "queue_legacy" in counts:
+        counts["queue"] = min(COUNT_CAP, counts.pop("queue_legacy") + counts.pop("queue_submitted"))
     found = {"counts": counts, "tasks": {}, "sections": {}}
     for kind, line in (("tasks", lambda row: tq.TaskLine._make(row[:-1])), ("sections", lambda row: row)):
         for name, stmt in built[kind].items():

@@ -43,9 +43,7 @@ def index():
         **{name: (counts[name], rows) for name, rows in found["sections"].items()},
     }
     if user.role == Role.SUPERVISOR:
-        from casework.grants.services import queue_count
-
-        context["queue_count"] = queue_count(user, cap=queries.COUNT_CAP)
+        context["queue_count"] = counts["queue"]
         context["plans_awaiting"] = counts["plans_awaiting"]
     return render_template("mywork/index.html", today=day, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS,
                            view_labels=VIEW_LABELS,

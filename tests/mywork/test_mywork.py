@@ -111,6 +111,18 @@ def test_a_count_stops_at_the_cap_and_says_so(office, factory, client, auth, mon
     page = client.get("/my-work/").get_data(as_text=True)
     assert '<strong>3+</strong> overdue tasks' in page  # four overdue, counted up to three
     assert '<a href="/my-work/sent-back"><strong>2</strong>' in page  # under the cap: the number itself
+    auth.logout()
+    submitted(office)
+    submitted(office).submitted_at = None  # a legacy grant, its submission unknown: the queue's first stretch
+    db.session.commit()
+    auth.login("supervisor2")
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert '<a href="/grants/queue"><strong>2</strong>' in page  # both stretches of the queue, summed
+    submitted(office)
+    submitted(office)
+    db.session.commit()
+    page = client.get("/my-work/").get_data(as_text=True)
+    assert '<a href="/grants/queue"><strong>3+</strong>' in page
 
 def _count_lines(page) -> dict[str, tuple[int, str]]:
     return {href: (int(n), text.strip()) for href, n, text in
