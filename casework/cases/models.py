@@ -33,6 +33,9 @@ class CaseStatus(str, enum.Enum):
 # Arrived and not yet closed; written as SQL too, for the partial index that holds these cases only.
 ACTIVE_STATUSES = (CaseStatus.ARRIVED, CaseStatus.REINTEGRATION, CaseStatus.MONITORING)
 ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
+# Active cases whose plan was never approved: the text of ix_cases_unplanned_arrival's condition,
+# which SQLite uses only when a query's condition is written the same.
+UNPLANNED_SQL = f"{ACTIVE_SQL} AND plan_approved_at IS NULL"
 
 
 class Sex(str, enum.Enum):
@@ -74,13 +77,13 @@ class Case(Base):
         Index("ix_cases_legacy_reference", "legacy_reference"),
         # A caseworker's cases by status and arrival: My work's counts and lists. With the programme
         # and the id, the caseworker's scope (and the join to their tasks, grants and referrals) is
-        # read from the index alone.
+        # read from the index alone; with plan_approved_at, their cases past the plan deadline too.
         Index("ix_cases_caseworker_status_arrival_programme", "caseworker_id", "status", "arrival_date",
-              "programme_id", "id"),
-        # My work's active cases past their plan deadline, oldest first (see ACTIVE_SQL); with the
-        # programme, the team's scope and the programme's deadline are tested on the index entry.
-        Index("ix_cases_active_arrival", "arrival_date", "id", "programme_id", sqlite_where=text(ACTIVE_SQL),
-              postgresql_where=text(ACTIVE_SQL)),
+              "programme_id", "id", "plan_approved_at"),
+        # My work's active cases without an approved plan, oldest first (see UNPLANNED_SQL): a team's
+        # cases past their plan deadline, tested (scope, the programme's deadline) on the index entry.
+        Index("ix_cases_unplanned_arrival", "arrival_date", "id", "programme_id", "caseworker_id",
+              sqlite_where=text(UNPLANNED_SQL), postgresql_where=text(UNPLANNED_SQL)),
         CheckConstraint(
             "(status IN ('referred', 'withdrawn') AND arrival_date IS NULL)"
             " OR (status NOT IN ('referred', 'withdrawn') AND arrival_date IS NOT NULL)",
@@ -98,6 +101,10 @@ class Case(Base):
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, "case_status"), default=CaseStatus.REFERRED)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # When the case's reintegration plan was first approved; None until then. Written by the plan's
+    # approval (casework.plans.services), kept on the case so that the cases without an approved
+    # plan are found from an index of cases.
+    plan_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

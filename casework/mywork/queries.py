@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, and_, bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -47,24 +47,27 @@ def _first(stmt, limit: int):
     return stmt.where(entity.id.in_(_ids(stmt).limit(limit)))
 
 
-def _shown(stmt, lines):
-    """The first SHOWN of the statement's rows, read by `lines` (the statement with the columns
-    shown), each with one more column last: how many rows the statement has, up to COUNT_CAP. The
-    count is over the statement's first COUNT_CAP ids, found as _first finds them; only the lines
-    shown are sent, not the COUNT_CAP rows counted. No line comes back when the list is empty: its
-    count is then 0."""
+def _shown(stmt, columns, *outer_joins):
+    """The first SHOWN of the statement's rows as `columns` (of its entity and its case, joined by
+    the entity's case_id, and of `outer_joins`, each (target, onclause)), each with one more column
+    last: how many rows the statement has, up to COUNT_CAP. The count is over the statement's first
+    COUNT_CAP ids, found as _first finds them; only the lines shown are then read, by id, and sent.
+    No line comes back when the list is empty: its count is then 0."""
     entity = stmt.column_descriptions[0]["entity"]
     keys = _order_keys(stmt)
     firsts = (stmt.with_only_columns(entity.id, *(column.label(f"key_{n}") for n, (column, _) in enumerate(keys)))
               .limit(bindparam("cap", type_=Integer)).subquery())
-    # Each counted row's place in the list's order, from the keys the ids were found with: only the
-    # lines shown are then joined to the rows they show.
+    # Each counted row's place in the list's order, from the keys the ids were found with.
     place = func.row_number().over(order_by=[(firsts.c[f"key_{n}"].desc() if descending else firsts.c[f"key_{n}"])
                                              for n, (_, descending) in enumerate(keys)])
     counted = select(firsts.c.id, func.count().over().label("listed"), place.label("place")).subquery()
+    lines = select(*columns, counted.c.listed).select_from(counted).join(entity, entity.id == counted.c.id)
+    if entity is not Case:
+        lines = lines.join(Case, Case.id == entity.case_id)
+    for target, onclause in outer_joins:
+        lines = lines.outerjoin(target, onclause)
     shown = bindparam("shown", type_=Integer)  # bound when run: SHOWN
-    return (lines.add_columns(counted.c.listed).join(counted, and_(counted.c.id == entity.id, counted.c.place <= shown))
-            .order_by(None).order_by(counted.c.place))
+    return lines.where(counted.c.place <= shown).order_by(counted.c.place)
 
 
 def _order_keys(stmt) -> list[tuple]:
@@ -109,9 +112,8 @@ def _page_statements(user, day: date) -> dict:
     # Each list's first SHOWN lines with its count (up to the cap), in one statement. Plain lines:
     # the few columns the page shows, the case's reference and a task's assignee's name.
     return {"counted": tuple(names), "counts": select(*counts), "count_params": params,
-            "sections": {name: _shown(stmt, stmt.with_only_columns(*columns))
-                         for name, (stmt, columns) in sections.items()},
-            "tasks": {view: _shown(stmt, tq.task_lines_stmt(stmt)) for view, stmt in tasks.items()}}
+            "sections": {name: _shown(stmt, columns) for name, (stmt, columns) in sections.items()},
+            "tasks": {view: _shown(stmt, *tq.task_line_columns()) for view, stmt in tasks.items()}}
 
 
 _BUILT: dict = {}

@@ -71,13 +71,19 @@ class TaskLine(NamedTuple):
     assignee_name: str | None
 
 
-def task_lines_stmt(stmt):
-    """The lines of a statement of tasks joined to their cases (as tasks_stmt's), in its order."""
+def task_line_columns():
+    """A TaskLine's columns, and the join to the assignee that its last one needs (the case's
+    reference needs the task's case joined too)."""
     assignee = aliased(User)
     name = func.coalesce(func.nullif(assignee.full_name, ""), assignee.username)
-    return (stmt.with_only_columns(Task.id, Task.case_id, Case.reference, Task.title, Task.due_on, Task.status,
-                                   Task.origin_kind, Task.origin_id, Task.version, name)
-            .outerjoin(assignee, assignee.id == Task.assignee_id))
+    return ((Task.id, Task.case_id, Case.reference, Task.title, Task.due_on, Task.status, Task.origin_kind,
+             Task.origin_id, Task.version, name), (assignee, assignee.id == Task.assignee_id))
+
+
+def task_lines_stmt(stmt):
+    """The lines of a statement of tasks joined to their cases (as tasks_stmt's), in its order."""
+    columns, (assignee, onclause) = task_line_columns()
+    return stmt.with_only_columns(*columns).outerjoin(assignee, onclause)
 
 
 def task_lines(stmt) -> list[TaskLine]:
@@ -88,17 +94,14 @@ def task_lines(stmt) -> list[TaskLine]:
 
 def plan_overdue_condition(programmes, day: date):
     """Active cases past their programme's plan deadline with no approved plan."""
-    from casework.plans.models import ReintegrationPlan
-
-    approved = (select(ReintegrationPlan.id).where(ReintegrationPlan.case_id == Case.id,
-                                                   ReintegrationPlan.approved_number.is_not(None)).exists())
     if not programmes:
         return false()
     # Each programme's deadline as one CASE expression rather than an OR of ranges, so that the
     # planner reads the user's cases (by caseworker or status) instead of every case before a deadline.
     deadline = case({p.id: day - timedelta(days=p.plan_due_days) for p in programmes}, value=Case.programme_id)
-    # The statuses as literal SQL, which the partial index ix_cases_active_arrival answers.
-    return and_(text("cases." + ACTIVE_SQL), Case.arrival_date < deadline, ~approved)
+    # The statuses as literal SQL: with the plan's absence, the condition of the partial index
+    # ix_cases_unplanned_arrival (UNPLANNED_SQL), which SQLite uses only when written the same.
+    return and_(text("cases." + ACTIVE_SQL), Case.plan_approved_at.is_(None), Case.arrival_date < deadline)
 
 
 def sent_back_condition(user):
