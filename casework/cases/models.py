@@ -36,6 +36,7 @@ ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_ST
 # Active cases whose plan was never approved: the text of ix_cases_unplanned_arrival's condition,
 # which SQLite uses only when a query's condition is written the same.
 UNPLANNED_SQL = f"{ACTIVE_SQL} AND plan_approved_at IS NULL"
+AWAITING_SQL = "referrals_awaiting > 0"  # cases with a referral awaiting an answer, as queries write it
 
 
 class Sex(str, enum.Enum):
@@ -82,6 +83,9 @@ class Case(Base):
               "programme_id", "id", "plan_approved_at"),
         # My work's active cases without an approved plan, oldest first (see UNPLANNED_SQL): a team's
         # cases past their plan deadline, tested (scope, the programme's deadline) on the index entry.
+        # A caseworker's cases with a referral awaiting an answer (see AWAITING_SQL).
+        Index("ix_cases_caseworker_awaiting", "caseworker_id", "programme_id", "id",
+              sqlite_where=text(AWAITING_SQL), postgresql_where=text(AWAITING_SQL)),
         Index("ix_cases_unplanned_arrival", "arrival_date", "id", "programme_id", "caseworker_id",
               sqlite_where=text(UNPLANNED_SQL), postgresql_where=text(UNPLANNED_SQL)),
         CheckConstraint(
@@ -105,6 +109,9 @@ class Case(Base):
     # approval (casework.plans.services), kept on the case so that the cases without an approved
     # plan are found from an index of cases.
     plan_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many of the case's referrals await the provider's answer: kept by the referral services,
+    # so that a caseworker's cases with one are found from an index of cases.
+    referrals_awaiting: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -45,7 +45,7 @@ LAST_DAY = date(2025, 12, 31)
 CATEGORIES = ["business", "housing", "education", "medical", "household", "cash_on_arrival"]
 CASE_COLUMNS = ["id", "reference", "legacy_reference", "programme_id", "sending_country", "arrival_date",
                 "municipality", "caseworker_id", "status", "notes", "created_at", "updated_at", "version",
-                "plan_approved_at"]
+                "plan_approved_at", "referrals_awaiting"]
 PERSON_COLUMNS = ["id", "case_id", "family_name", "given_name", "sex", "birth_year", "birth_date", "nationality",
                   "relationship", "travelled", "created_at", "updated_at", "version", "search_key",
                   "search_key_given_first"]
@@ -198,7 +198,7 @@ def _one_case(rng, programme, ids, counters, rows, now, mrng, monitoring) -> Non
     rows["cases"].append((case_id, f"{programme.code}-{year}-{counters[key]:04d}",
                           f"{COUNTRY[programme.code]}/{year}/{counters[key]:05d}", programme.id,
                           COUNTRY[programme.code], arrival, rng.choice(MUNICIPALITIES), None, status, "",
-                          created, created, 1, None))  # plan_approved_at: set by _one_plan
+                          created, created, 1, None, 0))  # the plan's approval and referrals: set by _one_plan
     size = rng.choices([1, 2, 3, 4, 5, 6, 7, 8], weights=[34, 18, 18, 15, 8, 4, 2, 1])[0]
     cyrillic = rng.random() < 0.1
     family = rng.choice(CYRILLIC_FAMILY_NAMES if cyrillic else FAMILY_NAMES)
@@ -252,8 +252,7 @@ def _one_plan(rng, case_id, principal_id, arrival, status, ids, rows, created) -
     approved_at = datetime.combine(arrival + timedelta(days=rng.randint(10, 40)), time(11), tzinfo=UTC)
     rows["plans"].append((plan_id, case_id, "approved", 1, 1, approved_at - timedelta(days=3), approved_at, created,
                           approved_at, 1))
-    case_row = rows["cases"][-1]  # this case's, written just before its plan
-    rows["cases"][-1] = (*case_row[:-1], approved_at)
+    awaiting = 0
     for _ in range(rng.randint(1, 3)):
         item_id = ids["plan_items"]
         ids["plan_items"] += 1
@@ -273,6 +272,9 @@ def _one_plan(rng, case_id, principal_id, arrival, status, ids, rows, created) -
             rows["referrals"].append((item_id, case_id, rng.choice(ids["providers"]),
                                       rng.choice(["accepted", "refused", "done"]) if answered else "sent",
                                       principal_id, sent, sent, answered, "", approved_at, approved_at, 1))
+            awaiting += answered is None
+    case_row = rows["cases"][-1]  # this case's, written just before its plan
+    rows["cases"][-1] = (*case_row[:-2], approved_at, awaiting)
     for k in range(rng.randint(0, 2)):
         day = approved_at.date() + timedelta(days=30 * (k + 1))
         rows["notes"].append((case_id, rng.choice(["visit", "phone_call", "office_meeting"]), day,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, select, text
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from casework.auth.models import Role
 from casework.auth.permissions import programmes_for
-from casework.cases.models import Case
+from casework.cases.models import AWAITING_SQL, Case
 from casework.db import written
 from casework.extensions import db
 from casework.tasks import queries as tq
@@ -171,6 +171,11 @@ def sent_back_stmt(user):
 def referrals_awaiting_stmt(user):
     from casework.referrals.models import Referral, ReferralStatus
 
-    return (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
+    stmt = (select(Referral).join(Case, Case.id == Referral.case_id).options(contains_eager(Referral.case))
             .where(tq.case_scope(user), Referral.status == written(Referral.status, ReferralStatus.SENT))
             .order_by(Referral.sent_on, Referral.id))
+    if not tq.sees_team(user):
+        # A caseworker's referrals are found from their cases with one awaiting (Case.referrals_awaiting,
+        # the partial index ix_cases_caseworker_awaiting), not by looking in every case they ever had.
+        stmt = stmt.where(text("cases." + AWAITING_SQL))
+    return stmt

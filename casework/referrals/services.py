@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from casework.audit.services import diff, record
 from casework.auth.models import Role
@@ -76,6 +76,25 @@ def active_providers() -> list[ServiceProvider]:
                                    .order_by(ServiceProvider.municipality, ServiceProvider.name)))
 
 
+def count_awaiting(case_id: int, change: int) -> None:
+    """Case.referrals_awaiting moves by `change` with a referral sent (+1) or answered or removed
+    while awaiting (-1). One statement adding to the stored count, which concurrent answers on one
+    case cannot undo; the case itself is not edited (its version, which a form open on it holds,
+    and its last change stay as they were)."""
+    from casework.cases.models import Case
+
+    if change:
+        db.session.execute(update(Case).where(Case.id == case_id)
+                           .values(referrals_awaiting=Case.referrals_awaiting + change, updated_at=Case.updated_at)
+                           .execution_options(synchronize_session="evaluate"))
+
+
+def awaiting_of_item(item_id: int) -> int:
+    """How many of a plan item's referrals await an answer."""
+    return db.session.scalar(select(func.count()).select_from(Referral).where(Referral.plan_item_id == item_id,
+                                                                           Referral.status == R.SENT))
+
+
 def send_referral(item, provider: ServiceProvider | None, *, consent: bool, consent_on: date | None,
                   consent_person_id: int | None, sent_on: date | None = None, actor=None,
                   today: date | None = None) -> Referral:
@@ -105,6 +124,7 @@ def send_referral(item, provider: ServiceProvider | None, *, consent: bool, cons
                         sent_by_id=actor.id if actor else None)
     db.session.add(referral)
     db.session.flush()
+    count_awaiting(case.id, 1)
     record("referral_sent", user=actor, entity=referral, programme_id=case.programme_id,
            changes={"provider": provider.name, "plan_item": item.id, "consent_on": consent_on, "sent_on": sent_on},
            summary=case.reference)
@@ -131,6 +151,7 @@ def answer_referral(referral: Referral, status, on_date: date | None, feedback: 
         raise DomainError(_("The answer cannot come before the referral was sent."), "on_date")
     old = referral.status
     referral.status = status
+    count_awaiting(referral.case_id, (status == R.SENT) - (old == R.SENT))
     if status == R.DONE:
         referral.done_on = on_date
     else:
