@@ -143,7 +143,9 @@ def enum_type(enum_cls, name: str):
 def written(column, value):
     """`value`, to compare with `column`, written into the SQL rather than bound: SQLite uses a
     partial index only when the query's condition is the index's own text ("status = 'open'"),
-    and it knows nothing of how rare one status is."""
+    and it knows nothing of how rare one status is. On PostgreSQL a statement run often is
+    prepared; with its limits and days written in, it is planned once for all its runs (a generic
+    plan), where with them bound the planner plans each run anew."""
     from sqlalchemy import bindparam
 
     return bindparam(None, value, type_=column.type, literal_execute=True)

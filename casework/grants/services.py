@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, select, text, update
+from sqlalchemy import Integer, and_, bindparam, func, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
@@ -650,7 +650,8 @@ def _queue_statements() -> dict:
         _QUEUE["all"] = tuple(shown)
         _QUEUE["page"] = tuple(stmt.limit(bindparam("limit")).offset(bindparam("offset")) for stmt in shown)
         # Kept in their order, so that a count reads the index too.
-        _QUEUE["count"] = tuple(select(func.count()).select_from(stmt.limit(bindparam("cap")).subquery())
+        cap = bindparam("cap", type_=Integer, literal_execute=True)  # written in: see casework.db.written
+        _QUEUE["count"] = tuple(select(func.count()).select_from(stmt.limit(cap).subquery())
                                 for stmt in stretches)
     return _QUEUE
 

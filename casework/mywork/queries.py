@@ -6,9 +6,10 @@ of rows too: My work says what needs doing, and every count links to its list; t
 dashboard and the reports give whole totals."""
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import date
 
-from sqlalchemy import Integer, bindparam, func, select, text
+from sqlalchemy import Integer, bindparam, cast, func, literal, null, select, text, union_all
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -35,7 +36,7 @@ def _ids(stmt):
 
 
 def _counted(stmt):
-    cap = bindparam("cap", type_=Integer)  # bound when run: COUNT_CAP
+    cap = bindparam("counted", type_=Integer, literal_execute=True)  # bound when run: COUNT_CAP
     return select(func.count()).select_from(_ids(stmt).order_by(None).limit(cap).subquery()).scalar_subquery()
 
 
@@ -56,7 +57,7 @@ def _shown(stmt, columns, *outer_joins):
     entity = stmt.column_descriptions[0]["entity"]
     keys = _order_keys(stmt)
     firsts = (stmt.with_only_columns(entity.id, *(column.label(f"key_{n}") for n, (column, _) in enumerate(keys)))
-              .limit(bindparam("cap", type_=Integer)).subquery())
+              .limit(bindparam("counted", type_=Integer, literal_execute=True)).subquery())
     # Each counted row's place in the list's order, from the keys the ids were found with.
     place = func.row_number().over(order_by=[(firsts.c[f"key_{n}"].desc() if descending else firsts.c[f"key_{n}"])
                                              for n, (_, descending) in enumerate(keys)])
@@ -66,8 +67,8 @@ def _shown(stmt, columns, *outer_joins):
         lines = lines.join(Case, Case.id == entity.case_id)
     for target, onclause in outer_joins:
         lines = lines.outerjoin(target, onclause)
-    shown = bindparam("shown", type_=Integer)  # bound when run: SHOWN
-    return lines.where(counted.c.place <= shown).order_by(counted.c.place)
+    shown = bindparam("shown", type_=Integer, literal_execute=True)  # bound when run: SHOWN
+    return lines.add_columns(counted.c.place).where(counted.c.place <= shown)
 
 
 def _order_keys(stmt) -> list[tuple]:
@@ -87,16 +88,22 @@ def _page_statements(user, day: date) -> dict:
     from casework.grants.models import Grant
     from casework.referrals.models import Referral
 
-    # Each section's statement, and what the page shows of each row: its link and its case's reference.
-    sections = {"plans_overdue": (plan_overdue_stmt(user, day), (Case.id, Case.reference, Case.arrival_date)),
-                "sent_back": (sent_back_stmt(user), (Grant.id, Case.reference)),
-                "referrals": (referrals_awaiting_stmt(user),
-                              (Referral.case_id, Referral.plan_item_id, Case.reference, Referral.sent_on))}
+    # Each list's statement, and what the page shows of each line, by name: its link and its case's
+    # reference, a task's line (TaskLine) with its assignee's name.
+    lists = {"plans_overdue": (plan_overdue_stmt(user, day), {"id": Case.id, "reference": Case.reference,
+                                                             "arrival_date": Case.arrival_date}),
+             "sent_back": (sent_back_stmt(user), {"id": Grant.id, "reference": Case.reference}),
+             "referrals": (referrals_awaiting_stmt(user), {"case_id": Referral.case_id, "reference": Case.reference,
+                                                          "plan_item_id": Referral.plan_item_id,
+                                                          "sent_on": Referral.sent_on})}
     if tq.sees_team(user):
         from casework.monitoring.services import flagged_grants_stmt
 
-        sections["flagged"] = (flagged_grants_stmt(user), (Grant.id, Case.reference))
-    tasks = {view: tq.tasks_stmt(user, view, day) for view in ("overdue", "soon")}
+        lists["flagged"] = (flagged_grants_stmt(user), {"id": Grant.id, "reference": Case.reference})
+    task_columns, assignee = tq.task_line_columns()
+    for view in ("overdue", "soon"):
+        lists[view] = (tq.tasks_stmt(user, view, day), dict(zip(tq.TaskLine._fields, task_columns, strict=True)),
+                       assignee)
     counted = {status: cases_stmt(user, status) for status in tq.OPEN_CASE}
     counts = [_counted(s) for s in counted.values()]
     names = list(counted)
@@ -109,11 +116,26 @@ def _page_statements(user, day: date) -> dict:
         queue, params = queue_count_statements(user)  # the decision queue's two stretches, summed in page()
         counts += [stmt.scalar_subquery() for stmt in queue]
         names += ["plans_awaiting", "queue_legacy", "queue_submitted"]
-    # Each list's first SHOWN lines with its count (up to the cap), in one statement. Plain lines:
-    # the few columns the page shows, the case's reference and a task's assignee's name.
-    return {"counted": tuple(names), "counts": select(*counts), "count_params": params,
-            "sections": {name: _shown(stmt, columns) for name, (stmt, columns) in sections.items()},
-            "tasks": {view: _shown(stmt, *tq.task_line_columns()) for view, stmt in tasks.items()}}
+    # Each list's lines as named tuples of what it shows; a task's as a TaskLine.
+    line_types = {name: tq.TaskLine if name in ("overdue", "soon") else namedtuple(f"{name}_line", columns)
+                  for name, (_stmt, columns, *_joins) in lists.items()}
+    return {"counted": tuple(names), "counts": select(*counts), "count_params": params, "lists": tuple(lists),
+            "line_types": line_types, "lines": _lines(lists)}
+
+
+def _lines(lists: dict):
+    """Every list's first SHOWN lines with its count (up to the cap), in one statement: each list's
+    (see _shown) fills the columns it shows, under their names, and leaves the others empty; a line
+    says which list it is of ("list") and its place there."""
+    types = {}
+    for _stmt, columns, *_joins in lists.values():
+        for name, column in columns.items():
+            types.setdefault(name, column.type)
+    parts = [_shown(stmt, [columns[name].label(name) if name in columns else cast(null(), kind).label(name)
+                           for name, kind in types.items()] + [literal(number, Integer).label("list")], *joins)
+             for number, (stmt, columns, *joins) in enumerate(lists.values())]
+    lines = union_all(*parts).subquery()
+    return select(lines).order_by(lines.c.list, lines.c.place)
 
 
 _BUILT: dict = {}
@@ -135,20 +157,23 @@ def page_statements(user, day: date) -> dict:
 
 
 def page(user, day: date) -> dict:
-    """What My work shows: {"counts": {name: n}, "tasks": {view: lines}, "sections": {name: lines}}, in
-    one statement for the counts of cases by status, one per task list and one per section."""
+    """What My work shows: {"counts": {name: n}, "lines": {list: lines}}, from two statements: the
+    counts of cases by status (and a supervisor's queue and plans awaiting), and every list's lines
+    with its count."""
     built = page_statements(user, day)
-    counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"cap": COUNT_CAP, **built["count_params"]})
+    counts = dict(zip(built["counted"], db.session.execute(built["counts"], {"counted": COUNT_CAP, "cap": COUNT_CAP,
+                                                                         **built["count_params"]})
                       .one(), strict=True))
     if "queue_legacy" in counts:
         counts["queue"] = min(COUNT_CAP, counts.pop("queue_legacy") + counts.pop("queue_submitted"))
-    found = {"counts": counts, "tasks": {}, "sections": {}}
-    for kind, line in (("tasks", lambda row: tq.TaskLine._make(row[:-1])), ("sections", lambda row: row)):
-        for name, stmt in built[kind].items():
-            rows = db.session.execute(stmt, {"cap": COUNT_CAP, "shown": SHOWN}).all()
-            counts[name] = rows[0].listed if rows else 0
-            found[kind][name] = [line(row) for row in rows]
-    return found
+    lines = {name: [] for name in built["lists"]}
+    counts.update(dict.fromkeys(built["lists"], 0))
+    for row in db.session.execute(built["lines"], {"counted": COUNT_CAP, "shown": SHOWN}):
+        name = built["lists"][row.list]
+        counts[name] = row.listed
+        line = built["line_types"][name]
+        lines[name].append(line._make(getattr(row, field) for field in line._fields))
+    return {"counts": counts, "lines": lines}
 
 
 def cases_stmt(user, status):

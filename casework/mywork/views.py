@@ -38,9 +38,9 @@ def index():
         "team": tq.sees_team(user),
         "cases_by_status": {status: counts[status] for status in tq.OPEN_CASE},
         "task_counts": {"overdue": counts["overdue"], "soon": counts["soon"]},
-        "overdue_tasks": found["tasks"]["overdue"],
-        "soon_tasks": found["tasks"]["soon"],
-        **{name: (counts[name], rows) for name, rows in found["sections"].items()},
+        "overdue_tasks": found["lines"]["overdue"],
+        "soon_tasks": found["lines"]["soon"],
+        **{name: (counts[name], found["lines"][name]) for name in found["lines"] if name not in ("overdue", "soon")},
     }
     if user.role == Role.SUPERVISOR:
         context["queue_count"] = counts["queue"]

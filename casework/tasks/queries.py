@@ -44,8 +44,10 @@ def task_scope(user):
 def task_condition(view: str, day: date):
     open_ = Task.status == written(Task.status, TaskStatus.OPEN)  # the text of ix_tasks_open_due
     return {
-        "overdue": and_(open_, Task.due_on < day),
-        "soon": and_(open_, Task.due_on.between(day, day + timedelta(days=SOON_DAYS))),
+        # The days written into the SQL: a statement that is the same all day is planned once (casework.db.written).
+        "overdue": and_(open_, Task.due_on < written(Task.due_on, day)),
+        "soon": and_(open_, Task.due_on.between(written(Task.due_on, day),
+                                                written(Task.due_on, day + timedelta(days=SOON_DAYS)))),
         "open": open_,
         "done": Task.status != TaskStatus.OPEN,
     }[view]
