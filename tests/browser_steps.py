@@ -29,3 +29,10 @@ def open_tab(page, label):
     """Open a tab of the case page as a user does: its link in the case's tabs."""
     page.locator("nav.case-tabs").get_by_role("link", name=label, exact=True).click()
     page.wait_for_selector(f'nav.case-tabs a[aria-current="page"]:text-is("{label}")')
+
+
+def page_width(page) -> int:
+    """How wide the page is laid out, once it has loaded with its style sheet: measured before, a
+    page still unstyled may be wider than it will be."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")

@@ -229,13 +229,15 @@ def scheduled_visits_of(case) -> list[ScheduledVisit]:
 
 
 def visits_of(case) -> list[MonitoringVisit]:
-    from sqlalchemy.orm import selectinload
+    """The case's visits, latest first, with who was seen and the grants checked (read with the
+    visits: a visit has a few of each) and the plan items checked, with their items."""
+    from sqlalchemy.orm import joinedload, selectinload
 
     return list(db.session.scalars(
         select(MonitoringVisit).where(MonitoringVisit.case_id == case.id)
-        .options(selectinload(MonitoringVisit.members), selectinload(MonitoringVisit.item_checks)
-                 .joinedload(VisitItemCheck.item), selectinload(MonitoringVisit.grant_checks))
-        .order_by(MonitoringVisit.visited_on.desc(), MonitoringVisit.id.desc())))
+        .options(joinedload(MonitoringVisit.members), joinedload(MonitoringVisit.grant_checks),
+                 selectinload(MonitoringVisit.item_checks).joinedload(VisitItemCheck.item))
+        .order_by(MonitoringVisit.visited_on.desc(), MonitoringVisit.id.desc())).unique())
 
 
 def survey_round(scheduled: ScheduledVisit | None, arrival: date, visited_on: date) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.browser_steps import login, logout, open_tab
+from tests.browser_steps import login, logout, open_tab, page_width
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 740}
@@ -47,7 +47,7 @@ def monitored(live_server):
 
 
 def _fits(page, path):
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= PHONE["width"], (path, width)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from casework.extensions import db
 from tests import factories
-from tests.browser_steps import login, logout, open_tab
+from tests.browser_steps import login, logout, open_tab, page_width
 
 pytestmark = pytest.mark.browser
 SENSITIVE = "She fears her former husband"
@@ -179,7 +179,7 @@ def test_the_days_pages_fit_a_phone_without_scrolling_sideways(busy_case, browse
                                                  "documents", "history")]
     for path in (case_url, *tabs, f"{case_url}/plan", "/my-work/", "/tasks/?view=overdue", "/tasks/?view=open"):
         page.goto(path if path.startswith("http") else busy_case.url + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, (path, width)
         assert page.locator("h1").is_visible()
     context.close()

@@ -9,7 +9,7 @@ import pytest
 from casework.extensions import db
 from casework.surveys.services import load_instrument
 from tests import factories
-from tests.browser_steps import login, open_tab
+from tests.browser_steps import login, open_tab, page_width
 from tests.surveys.test_surveys import definition
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def test_a_survey_recorded_on_a_phone_shows_its_scores_and_nothing_scrolls_sidew
     open_tab(page, "Surveys")
     page.get_by_text("Record a survey: Test instrument").click()
     assert page.locator("h1").inner_text() == "Record a survey"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     page.select_option("#person", label=surveyed.marko)
     page.fill("#on_date", "2011-03-01")
     # income 0.5, debt 1, housing 0.5, services 1, belonging 0.5, wellbeing 0
@@ -48,8 +48,8 @@ def test_a_survey_recorded_on_a_phone_shows_its_scores_and_nothing_scrolls_sidew
     lowest = page.locator("table.scores td.lowest")
     assert lowest.count() == 1 and lowest.inner_text().startswith("0.25")
     assert page.locator("figure.survey-chart img").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     page.get_by_text("Add a plan item in the Psychosocial dimension").click()
     assert page.locator("#item_type").input_value() == "psychosocial_individual"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     context.close()
