@@ -1,9 +1,9 @@
-"""The statements behind My work. The counts of cases by status are one statement together, and
-each list (tasks, sections) one more, which reads its first SHOWN lines, each carrying how many
-lines the list has up to COUNT_CAP. So the page runs the same number of statements whatever the
-caseload. Counts stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number
-of rows too: My work says what needs doing, and every count links to its list; the case list, the
-dashboard and the reports give whole totals."""
+"""The statements behind My work: two, whatever the caseload. One counts the open cases by status
+(and a supervisor's decision queue and plans awaiting approval); the other reads every list (tasks,
+sections) at once, each list's first SHOWN lines carrying how many lines it has up to COUNT_CAP.
+Counts stop at COUNT_CAP (shown as "100+"), so that a team's page reads a bounded number of rows
+too: My work says what needs doing, and every count links to its list; the case list, the dashboard
+and the reports give whole totals."""
 from __future__ import annotations
 
 from collections import namedtuple
