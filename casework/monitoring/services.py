@@ -229,13 +229,14 @@ def scheduled_visits_of(case) -> list[ScheduledVisit]:
 
 
 def visits_of(case) -> list[MonitoringVisit]:
-    """The case's visits, latest first, with who was seen and the grants checked (read with the
-    visits: a visit has a few of each) and the plan items checked, with their items."""
+    """The case's visits, latest first, with the grants checked (read with the visits: a visit has
+    few), who was seen and the plan items checked, with their items. Who was seen is read on its
+    own: joined through its association table, SQLite reads every person to find them."""
     from sqlalchemy.orm import joinedload, selectinload
 
     return list(db.session.scalars(
         select(MonitoringVisit).where(MonitoringVisit.case_id == case.id)
-        .options(joinedload(MonitoringVisit.members), joinedload(MonitoringVisit.grant_checks),
+        .options(joinedload(MonitoringVisit.grant_checks), selectinload(MonitoringVisit.members),
                  selectinload(MonitoringVisit.item_checks).joinedload(VisitItemCheck.item))
         .order_by(MonitoringVisit.visited_on.desc(), MonitoringVisit.id.desc())).unique())
 
