@@ -18,6 +18,11 @@ from casework.tasks.labels import title_of
 _TIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
 
 
+def translated(labels: dict) -> dict:
+    """A domain's labels in the reader's language, once: for a list whose every line shows one."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def format_day(value) -> str:
     """A calendar date in the reader's locale."""
     if not value:
@@ -119,6 +124,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         case_tab_url=case_tab_url,
+        translated=translated,
         relationship_labels=RELATIONSHIP_LABELS,
         vulnerability_labels=VULNERABILITY_LABELS,
         sex_labels=SEX_LABELS,

@@ -83,6 +83,9 @@ class Case(Base):
               "programme_id", "id", "plan_approved_at"),
         # My work's active cases without an approved plan, oldest first (see UNPLANNED_SQL): a team's
         # cases past their plan deadline, tested (scope, the programme's deadline) on the index entry.
+        # A case's scope by its id: a team's list of tasks, referrals or grants tests each row's case
+        # (programme, caseworker) on this narrow index rather than on the case's row.
+        Index("ix_cases_scope", "id", "programme_id", "caseworker_id"),
         # A caseworker's cases with a referral awaiting an answer (see AWAITING_SQL).
         Index("ix_cases_caseworker_awaiting", "caseworker_id", "programme_id", "id",
               sqlite_where=text(AWAITING_SQL), postgresql_where=text(AWAITING_SQL)),
