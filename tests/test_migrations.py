@@ -110,3 +110,42 @@ def test_plan_items_take_their_first_approval_from_the_stored_versions(empty_dat
         assert rows == {"micro_business": first, "legal": second, "housing": None}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_cases_take_their_first_plan_approval_and_awaiting_referrals_from_what_they_hold(empty_database_url,
+                                                                                       tmp_path):
+    """Migrations 0880 and 0890 fill what a case keeps for My work: the first approval of its plan
+    (from the stored versions, not the plan's latest approval) and its referrals awaiting an answer."""
+    from datetime import UTC, date, datetime
+
+    from casework.cases.models import Case
+    from casework.plans import services as plans
+    from casework.referrals import services as referrals
+    from tests import factories
+
+    app = make_app(empty_database_url, tmp_path / "instance")
+    with app.app_context():
+        upgrade()
+        o = factories.office()
+        first, second = datetime(2010, 12, 31, 23, 30, tzinfo=UTC), datetime(2011, 3, 1, 9, tzinfo=UTC)
+        for at, item_type in ((first, "micro_business"), (second, "legal")):
+            plans.add_item(o.ch_case, {"item_type": item_type, "goal": "A goal", "provider_kind": "referral"},
+                           actor=o.caseworker)
+            plan = plans.plan_of(o.ch_case)
+            plans.submit_plan(plan, actor=o.caseworker)
+            plans.decide_plan(plan, o.supervisor, "approved", at=at)
+        provider = referrals.create_provider({"name": "Centre", "provider_type": "public", "services": "Jobs"},
+                                             actor=o.admin)
+        sent = [referrals.send_referral(item, provider, consent=True, consent_on=date(2011, 3, 2),
+                                        consent_person_id=o.ch_case.principal.id, sent_on=date(2011, 3, 2),
+                                        actor=o.caseworker) for item in plan.items]
+        referrals.answer_referral(sent[0], "refused", date(2011, 3, 9), actor=o.caseworker)
+        db.session.commit()
+        case_id, other_id = o.ch_case.id, o.uk_case.id
+        db.session.remove()
+        downgrade(revision="0870")
+        upgrade()
+        kept = {case.id: (case.plan_approved_at, case.referrals_awaiting) for case in db.session.query(Case)}
+        assert kept[case_id] == (first, 1) and kept[other_id] == (None, 0)
+        db.session.remove()
+        db.engine.dispose()

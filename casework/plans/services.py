@@ -156,9 +156,9 @@ def remove_item(item: PlanItem, actor=None, expected_version: int | None = None)
     if item.approved_number is not None or any(v for v in plan.versions
                                                if any(i.get("id") == item.id for i in v.items)):
         raise DomainError(_("This item was approved: mark it dropped, with the reason, instead."), "item")
-    from casework.referrals.services import awaiting_of_item, count_awaiting
+    from casework.referrals.services import remove_referrals_of_item
 
-    count_awaiting(plan.case_id, -awaiting_of_item(item.id))  # its referrals go with it
+    remove_referrals_of_item(plan.case_id, item.id)  # its referrals go with it
     plan.items.remove(item)
     plan.updated_at = utcnow()
     db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, select, update
 
 from casework.audit.services import diff, record
 from casework.auth.models import Role
@@ -89,10 +89,17 @@ def count_awaiting(case_id: int, change: int) -> None:
                            .execution_options(synchronize_session="evaluate"))
 
 
-def awaiting_of_item(item_id: int) -> int:
-    """How many of a plan item's referrals await an answer."""
-    return db.session.scalar(select(func.count()).select_from(Referral).where(Referral.plan_item_id == item_id,
-                                                                           Referral.status == R.SENT))
+def remove_referrals_of_item(case_id: int, item_id: int) -> None:
+    """A plan item being removed takes its referrals with it; those awaiting an answer leave the
+    case's count. The item is locked first (PostgreSQL), so that a referral being sent from it
+    meanwhile is either counted here or refused, and those awaiting are counted as they are deleted,
+    so that one being answered meanwhile is not taken off twice."""
+    from casework.plans.models import PlanItem
+
+    db.session.execute(select(PlanItem.id).where(PlanItem.id == item_id).with_for_update())
+    removed = db.session.execute(delete(Referral).where(Referral.plan_item_id == item_id, Referral.status == R.SENT)
+                                 .execution_options(synchronize_session="fetch"))
+    count_awaiting(case_id, -removed.rowcount)
 
 
 def send_referral(item, provider: ServiceProvider | None, *, consent: bool, consent_on: date | None,

@@ -27,7 +27,10 @@ CASEWORKER = ['caseworker_id', 'status', 'arrival_date', 'programme_id', 'id']
 def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('plan_approved_at', sa.DateTime(timezone=True), nullable=True))
-    op.execute("UPDATE cases SET plan_approved_at = (SELECT min(p.approved_at) FROM reintegration_plans p"
+    # The first approval is the earliest approved version's; a plan keeps only its latest approval
+    # itself, which is the first where no version is stored.
+    op.execute("UPDATE cases SET plan_approved_at = (SELECT coalesce((SELECT min(v.approved_at) FROM plan_versions v"
+               " WHERE v.plan_id = p.id), p.approved_at) FROM reintegration_plans p"
                " WHERE p.case_id = cases.id AND p.approved_number IS NOT NULL)"
                " WHERE EXISTS (SELECT 1 FROM reintegration_plans p"
                " WHERE p.case_id = cases.id AND p.approved_number IS NOT NULL)")

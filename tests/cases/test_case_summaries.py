@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from casework.cases.models import Case
 from casework.extensions import db
 from casework.plans import services as plan_services
-from casework.plans.models import ReintegrationPlan
+from casework.plans.models import PlanVersion, ReintegrationPlan
 from casework.referrals import services
 from casework.referrals.models import Referral, ReferralStatus
 from tests.plans.helpers import approved, written
@@ -19,12 +19,16 @@ def disagreements() -> list:
     """The cases whose kept summary differs from their plans and referrals."""
     awaiting = (select(func.count()).select_from(Referral)
                 .where(Referral.case_id == Case.id, Referral.status == ReferralStatus.SENT).scalar_subquery())
-    first_approval = (select(func.min(ReintegrationPlan.approved_at))
+    # The first approval: the earliest approved version's (a synthetic plan has none stored, and its
+    # one approval is the plan's own).
+    earliest_version = (select(func.min(PlanVersion.approved_at)).where(PlanVersion.plan_id == ReintegrationPlan.id)
+                        .scalar_subquery())
+    first_approval = (select(func.coalesce(earliest_version, ReintegrationPlan.approved_at))
                       .where(ReintegrationPlan.case_id == Case.id, ReintegrationPlan.approved_number.is_not(None))
                       .scalar_subquery())
     rows = db.session.execute(select(Case.reference, Case.referrals_awaiting, awaiting, Case.plan_approved_at,
                                      first_approval)).all()
-    return [row for row in rows if row[1] != row[2] or (row[3] is None) != (row[4] is None)]
+    return [row for row in rows if row[1] != row[2] or row[3] != row[4]]
 
 
 def _provider(admin):
@@ -46,13 +50,17 @@ def test_a_case_counts_its_referrals_awaiting_as_they_are_sent_answered_and_remo
     provider = _provider(office.admin)
     plan = written(case, office.caseworker)
     first = _send(office, plan.items[1], provider)
+    refused = _send(office, plan.items[1], provider)
     _send(office, plan.items[1], provider)
     db.session.commit()
     db.session.expire_all()
-    assert case.referrals_awaiting == 2 and not disagreements()
+    assert case.referrals_awaiting == 3 and not disagreements()
     services.answer_referral(first, "accepted", date(2011, 2, 5), actor=office.caseworker)
     db.session.commit()
-    assert case.referrals_awaiting == 1
+    assert case.referrals_awaiting == 2 and not disagreements()
+    services.answer_referral(refused, "refused", date(2011, 2, 6), actor=office.caseworker)
+    db.session.commit()
+    assert case.referrals_awaiting == 1 and not disagreements()
     services.answer_referral(first, "done", date(2011, 2, 9), actor=office.caseworker)  # accepted → done
     db.session.commit()
     assert case.referrals_awaiting == 1 and not disagreements()
@@ -77,6 +85,7 @@ def test_a_case_records_when_its_plan_was_first_approved(office):
     db.session.commit()
     db.session.expire_all()
     assert case.plan_approved_at == first and plan.approved_number == 2  # the first approval is kept
+    assert plan.approved_at != first and not disagreements()
 
 
 def test_the_demo_and_synthetic_cases_keep_their_summaries(demo_office, runner):
