@@ -81,10 +81,24 @@ def test_migrations_import_no_application_code():
         assert not [module for module in imported if module.split(".")[0] in ("casework", "tests")], name
 
 
-def test_plan_items_take_their_first_approval_from_the_stored_versions(empty_database_url, tmp_path):
-    """Migration 0820 dates every approved item by the earliest approved version holding it."""
+def _approved_twice(o, provider_kind: str):
+    """The Swiss case's plan approved on two dates, an item added before each; the two dates."""
     from datetime import UTC, datetime
 
+    from casework.plans import services as plans
+
+    first, second = datetime(2010, 12, 31, 23, 30, tzinfo=UTC), datetime(2011, 3, 1, 9, tzinfo=UTC)
+    for at, item_type in ((first, "micro_business"), (second, "legal")):
+        plans.add_item(o.ch_case, {"item_type": item_type, "goal": "A goal", "provider_kind": provider_kind},
+                       actor=o.caseworker)
+        plan = plans.plan_of(o.ch_case)
+        plans.submit_plan(plan, actor=o.caseworker)
+        plans.decide_plan(plan, o.supervisor, "approved", at=at)
+    return first, second
+
+
+def test_plan_items_take_their_first_approval_from_the_stored_versions(empty_database_url, tmp_path):
+    """Migration 0820 dates every approved item by the earliest approved version holding it."""
     from casework.plans import services as plans
     from casework.plans.models import PlanItem
     from tests import factories
@@ -93,13 +107,7 @@ def test_plan_items_take_their_first_approval_from_the_stored_versions(empty_dat
     with app.app_context():
         upgrade()
         o = factories.office()
-        first, second = datetime(2010, 12, 31, 23, 30, tzinfo=UTC), datetime(2011, 3, 1, 9, tzinfo=UTC)
-        for at, item_type in ((first, "micro_business"), (second, "legal")):
-            plans.add_item(o.ch_case, {"item_type": item_type, "goal": "A goal", "provider_kind": "office"},
-                           actor=o.caseworker)
-            plan = plans.plan_of(o.ch_case)
-            plans.submit_plan(plan, actor=o.caseworker)
-            plans.decide_plan(plan, o.supervisor, "approved", at=at)
+        first, second = _approved_twice(o, "office")
         plans.add_item(o.ch_case, {"item_type": "housing", "goal": "Never approved", "provider_kind": "office"},
                        actor=o.caseworker)
         db.session.commit()
@@ -116,7 +124,7 @@ def test_cases_take_their_first_plan_approval_and_awaiting_referrals_from_what_t
                                                                                        tmp_path):
     """Migrations 0880 and 0890 fill what a case keeps for My work: the first approval of its plan
     (from the stored versions, not the plan's latest approval) and its referrals awaiting an answer."""
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     from casework.cases.models import Case
     from casework.plans import services as plans
@@ -127,13 +135,8 @@ def test_cases_take_their_first_plan_approval_and_awaiting_referrals_from_what_t
     with app.app_context():
         upgrade()
         o = factories.office()
-        first, second = datetime(2010, 12, 31, 23, 30, tzinfo=UTC), datetime(2011, 3, 1, 9, tzinfo=UTC)
-        for at, item_type in ((first, "micro_business"), (second, "legal")):
-            plans.add_item(o.ch_case, {"item_type": item_type, "goal": "A goal", "provider_kind": "referral"},
-                           actor=o.caseworker)
-            plan = plans.plan_of(o.ch_case)
-            plans.submit_plan(plan, actor=o.caseworker)
-            plans.decide_plan(plan, o.supervisor, "approved", at=at)
+        first, second = _approved_twice(o, "referral")
+        plan = plans.plan_of(o.ch_case)
         provider = referrals.create_provider({"name": "Centre", "provider_type": "public", "services": "Jobs"},
                                              actor=o.admin)
         sent = [referrals.send_referral(item, provider, consent=True, consent_on=date(2011, 3, 2),
