@@ -64,7 +64,10 @@ def ensure_database(url: str, scale: int, seed: int, instance_path: Path, say=pr
     with app.app_context():
         if _ready(app, scale):
             db.session.remove()  # no open transaction may hold a lock that a migration waits for
+            before = _revision()
             upgrade()  # a cached database follows the schema's newer migrations
+            if _revision() != before:
+                _analyze()  # a migration that filled a column leaves the rows it rewrote to be vacuumed
             db.engine.dispose()
             return app
         db.session.remove()
@@ -81,8 +84,23 @@ def ensure_database(url: str, scale: int, seed: int, instance_path: Path, say=pr
         synthesize(scale, seed=seed, progress=progress)
         progress.finish()
         db.session.commit()
-        # Statistics for the planner; on PostgreSQL also the visibility map, for index-only scans.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
+        _analyze()
         db.engine.dispose()
     return app
+
+
+def _revision() -> str | None:
+    from alembic.migration import MigrationContext
+
+    from casework.extensions import db
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _analyze() -> None:
+    """Statistics for the planner; on PostgreSQL also the visibility map, for index-only scans."""
+    from casework.extensions import db
+
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
