@@ -81,14 +81,14 @@ class Case(Base):
         # read from the index alone; with plan_approved_at, their cases past the plan deadline too.
         Index("ix_cases_caseworker_status_arrival_programme", "caseworker_id", "status", "arrival_date",
               "programme_id", "id", "plan_approved_at"),
-        # My work's active cases without an approved plan, oldest first (see UNPLANNED_SQL): a team's
-        # cases past their plan deadline, tested (scope, the programme's deadline) on the index entry.
         # A case's scope by its id: a team's list of tasks, referrals or grants tests each row's case
         # (programme, caseworker) on this narrow index rather than on the case's row.
         Index("ix_cases_scope", "id", "programme_id", "caseworker_id"),
         # A caseworker's cases with a referral awaiting an answer (see AWAITING_SQL).
         Index("ix_cases_caseworker_awaiting", "caseworker_id", "programme_id", "id",
               sqlite_where=text(AWAITING_SQL), postgresql_where=text(AWAITING_SQL)),
+        # My work's active cases without an approved plan, oldest first (see UNPLANNED_SQL): a team's
+        # cases past their plan deadline, tested (scope, the programme's deadline) on the index entry.
         Index("ix_cases_unplanned_arrival", "arrival_date", "id", "programme_id", "caseworker_id",
               sqlite_where=text(UNPLANNED_SQL), postgresql_where=text(UNPLANNED_SQL)),
         CheckConstraint(
@@ -109,11 +109,11 @@ class Case(Base):
     status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, "case_status"), default=CaseStatus.REFERRED)
     notes: Mapped[str] = mapped_column(Text, default="")
     # When the case's reintegration plan was first approved; None until then. Written by the plan's
-    # approval (casework.plans.services), kept on the case so that the cases without an approved
-    # plan are found from an index of cases.
+    # approval (casework.plans.services, through casework.cases.services.keep_on_case), kept on the
+    # case so that the cases without an approved plan are found from an index of cases.
     plan_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # How many of the case's referrals await the provider's answer: kept by the referral services,
-    # so that a caseworker's cases with one are found from an index of cases.
+    # How many of the case's referrals await the provider's answer: kept by the referral services
+    # (through keep_on_case), so that a caseworker's cases with one are found from an index of cases.
     referrals_awaiting: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

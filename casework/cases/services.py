@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casework.audit.services import diff, record
@@ -214,6 +214,17 @@ def add_person(case: Case, data: PersonData, actor=None) -> Person:
     record("person_created", user=actor, entity=person, programme_id=case.programme_id,
            changes={"case": case.reference}, summary=case.reference)
     return person
+
+
+def keep_on_case(case_id: int, *conditions, **values) -> None:
+    """Write what a case keeps of its plan and referrals for My work's indexes
+    (Case.plan_approved_at, Case.referrals_awaiting), where `conditions` hold. One statement,
+    which may add to a stored count (concurrent changes on one case cannot undo each other); the
+    case itself is not edited, so its version (which a form open on it holds) and its last change
+    stay as they were."""
+    db.session.execute(update(Case).where(Case.id == case_id, *conditions)
+                       .values(**values, updated_at=Case.updated_at)
+                       .execution_options(synchronize_session="evaluate"))
 
 
 def allowed_transitions(case: Case) -> tuple[CaseStatus, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casework.audit.services import diff, record
@@ -261,7 +261,10 @@ def decide_plan(plan: ReintegrationPlan, actor, outcome: str, reason: str = "",
     plan.status = PlanStatus.APPROVED
     plan.approved_number = plan.number
     plan.approved_at = at
-    _case_plan_approved(plan.case_id, at)
+    from casework.cases.models import Case
+    from casework.cases.services import keep_on_case
+
+    keep_on_case(plan.case_id, Case.plan_approved_at.is_(None), plan_approved_at=at)  # its first approval
     for item in plan.items:
         item.approved_number = plan.number
         if item.first_approved_at is None:
@@ -320,17 +323,6 @@ def plans_awaiting(user, limit: int | None = None):
             .where((ReintegrationPlan.drafted_by_id.is_(None)) | (ReintegrationPlan.drafted_by_id != user.id))
             .where((ReintegrationPlan.submitted_by_id.is_(None)) | (ReintegrationPlan.submitted_by_id != user.id))
             .order_by(ReintegrationPlan.submitted_at, ReintegrationPlan.id).limit(limit))
-
-
-def _case_plan_approved(case_id: int, at) -> None:
-    """The case records when its plan was first approved (Case.plan_approved_at). Written as a
-    statement of its own: the case itself is not edited, so its version (which a form open on the
-    case holds) and its last change stay as they were."""
-    from casework.cases.models import Case
-
-    db.session.execute(update(Case).where(Case.id == case_id, Case.plan_approved_at.is_(None))
-                       .values(plan_approved_at=at, updated_at=Case.updated_at)
-                       .execution_options(synchronize_session="evaluate"))
 
 
 def check_grant_may_be_submitted(grant) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from casework.audit.services import diff, record
 from casework.auth.models import Role
@@ -76,17 +76,14 @@ def active_providers() -> list[ServiceProvider]:
                                    .order_by(ServiceProvider.municipality, ServiceProvider.name)))
 
 
-def count_awaiting(case_id: int, change: int) -> None:
-    """Case.referrals_awaiting moves by `change` with a referral sent (+1) or answered or removed
-    while awaiting (-1). One statement adding to the stored count, which concurrent answers on one
-    case cannot undo; the case itself is not edited (its version, which a form open on it holds,
-    and its last change stay as they were)."""
+def _count_awaiting(case_id: int, change: int) -> None:
+    """The case's count of referrals awaiting an answer moves by `change`: +1 with one sent, -1
+    with one answered or removed while awaiting."""
     from casework.cases.models import Case
+    from casework.cases.services import keep_on_case
 
     if change:
-        db.session.execute(update(Case).where(Case.id == case_id)
-                           .values(referrals_awaiting=Case.referrals_awaiting + change, updated_at=Case.updated_at)
-                           .execution_options(synchronize_session="evaluate"))
+        keep_on_case(case_id, referrals_awaiting=Case.referrals_awaiting + change)
 
 
 def remove_referrals_of_item(case_id: int, item_id: int) -> None:
@@ -99,7 +96,7 @@ def remove_referrals_of_item(case_id: int, item_id: int) -> None:
     db.session.execute(select(PlanItem.id).where(PlanItem.id == item_id).with_for_update())
     removed = db.session.execute(delete(Referral).where(Referral.plan_item_id == item_id, Referral.status == R.SENT)
                                  .execution_options(synchronize_session="fetch"))
-    count_awaiting(case_id, -removed.rowcount)
+    _count_awaiting(case_id, -removed.rowcount)
 
 
 def send_referral(item, provider: ServiceProvider | None, *, consent: bool, consent_on: date | None,
@@ -131,7 +128,7 @@ def send_referral(item, provider: ServiceProvider | None, *, consent: bool, cons
                         sent_by_id=actor.id if actor else None)
     db.session.add(referral)
     db.session.flush()
-    count_awaiting(case.id, 1)
+    _count_awaiting(case.id, 1)
     record("referral_sent", user=actor, entity=referral, programme_id=case.programme_id,
            changes={"provider": provider.name, "plan_item": item.id, "consent_on": consent_on, "sent_on": sent_on},
            summary=case.reference)
@@ -158,7 +155,7 @@ def answer_referral(referral: Referral, status, on_date: date | None, feedback: 
         raise DomainError(_("The answer cannot come before the referral was sent."), "on_date")
     old = referral.status
     referral.status = status
-    count_awaiting(referral.case_id, (status == R.SENT) - (old == R.SENT))
+    _count_awaiting(referral.case_id, (status == R.SENT) - (old == R.SENT))
     if status == R.DONE:
         referral.done_on = on_date
     else:
