@@ -85,3 +85,9 @@ def current_locale() -> str:
     except (AttributeError, RuntimeError):
         return "en"
     return str(locale) if locale is not None else "en"
+
+
+def translated(labels: dict) -> dict:
+    """A domain's labels in the reader's language, translated once: for a list whose every line
+    shows one of them."""
+    return {key: str(label) for key, label in labels.items()}

@@ -10,17 +10,12 @@ from flask_babel import format_datetime, format_decimal, format_percent, get_loc
 
 from casework.auth import permissions
 from casework.db import format_money
-from casework.i18n import SWITCHER, current_locale, html_lang
+from casework.i18n import SWITCHER, current_locale, html_lang, translated
 from casework.tasks.labels import title_of
 
 # English pages keep ISO dates (unambiguous for the foreign officials who read them); Serbian
 # pages use CLDR's own patterns ("07.03.2025.").
 _TIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
-
-
-def translated(labels: dict) -> dict:
-    """A domain's labels in the reader's language, once: for a list whose every line shows one."""
-    return {key: str(label) for key, label in labels.items()}
 
 
 def format_day(value) -> str:

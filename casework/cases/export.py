@@ -19,6 +19,7 @@ from casework.cases.models import Case, Person, Relationship
 from casework.cases.queries import CaseFilters, filter_cases
 from casework.exports import csv_stream, safe_cell
 from casework.extensions import db
+from casework.i18n import translated
 from casework.loading import found_or_404
 from casework.programmes.models import Programme
 from casework.transactions import run_in_transaction
@@ -57,7 +58,7 @@ def export_rows(user, filters: CaseFilters):
     stmt = _export_statement(user, filters)
     header = (_("Reference"), _("Legacy reference"), _("Programme"), _("Family name"), _("Given name"),
               _("Sending country"), _("Arrival"), _("Municipality"), _("Status"))
-    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    labels = translated(STATUS_LABELS)
 
     def rows():
         yield header

@@ -41,6 +41,7 @@ from casework.closures.services import latest_closure
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.forms import error_status, int_or_none, save, save_and_flash
+from casework.i18n import translated
 from casework.loading import allowed_or_403, found_or_404
 from casework.pagination import filter_args
 from casework.search.services import check_members, link_returned_again, undecided
@@ -91,7 +92,7 @@ def index():
                          after=Cursor.decode(request.args.get("after"), filters.sort),
                          before=Cursor.decode(request.args.get("before"), filters.sort))
     args = filter_args(request.args)
-    labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once, not per row
+    labels = translated(STATUS_LABELS)  # once, not per row
     return render_template("cases/index.html", form=form, page=page, args=args,
                            status_labels=labels, municipalities=municipalities(current_user),
                            query=query)

@@ -50,6 +50,7 @@ from casework.grants.models import (
     GrantStatus,
 )
 from casework.grants.workflow import STATUS_LABELS
+from casework.i18n import translated
 from casework.loading import allowed_or_403, found_or_404, load_or_404
 from casework.pagination import filter_args, keyset_page, paging
 
@@ -297,7 +298,7 @@ def index():
 def translated_labels() -> dict:
     """LABELS, and the name of a grant, translated once for the request, not once per row."""
     return {"grant_label": _("Grant %(id)s"),
-            **{name: {key: str(label) for key, label in labels.items()} for name, labels in LABELS.items()}}
+            **{name: translated(labels) for name, labels in LABELS.items()}}
 
 
 def case_section(case) -> Markup:
