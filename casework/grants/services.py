@@ -687,8 +687,13 @@ QUEUE_COUNT_CAP = 1000
 def queue_count_statements(user) -> tuple:
     """The queue's two counts (legacy grants, then the others), each up to the parameter `cap`,
     with the parameters they take but `cap`: for a page that counts the queue among other things
-    in one statement. Their sum, up to the cap, is queue_count's."""
+    in one statement. queue_total makes them the queue's count."""
     return _queue_statements()["count"], _queue_params(user)
+
+
+def queue_total(legacy: int, submitted: int, cap: int) -> int:
+    """The queue's count from its two stretches' counts, each read up to `cap`: as queue_count's."""
+    return min(cap, legacy + submitted)
 
 
 def queue_count(user, cap: int | None = None) -> int:
@@ -699,5 +704,7 @@ def queue_count(user, cap: int | None = None) -> int:
     cap = cap or QUEUE_COUNT_CAP
     legacy, submitted = _queue_statements()["count"]
     found = db.session.scalar(legacy, _queue_params(user, cap=cap))
-    return found if found >= cap else found + db.session.scalar(submitted, _queue_params(user, cap=cap - found))
+    if found >= cap:  # the legacy grants alone reach the cap: the others are not read
+        return cap
+    return queue_total(found, db.session.scalar(submitted, _queue_params(user, cap=cap - found)), cap)
 

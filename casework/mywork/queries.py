@@ -23,6 +23,7 @@ from casework.tasks import queries as tq
 
 SHOWN = 10
 COUNT_CAP = 100
+TASK_LISTS = ("overdue", "soon")  # the page's lists of tasks, by the view of casework.tasks.queries
 
 
 def capped(n: int) -> str:
@@ -50,10 +51,11 @@ def _first(stmt, limit: int):
 
 def _shown(stmt, columns, *outer_joins):
     """The first SHOWN of the statement's rows as `columns` (of its entity and its case, joined by
-    the entity's case_id, and of `outer_joins`, each (target, onclause)), each with one more column
-    last: how many rows the statement has, up to COUNT_CAP. The count is over the statement's first
-    COUNT_CAP ids, found as _first finds them; only the lines shown are then read, by id, and sent.
-    No line comes back when the list is empty: its count is then 0."""
+    the entity's case_id, and of `outer_joins`, each (target, onclause)), each with two more
+    columns last: "listed", how many rows the statement has up to COUNT_CAP, and "place", the
+    line's place in the statement's order. The count is over the statement's first COUNT_CAP ids,
+    found as _first finds them; only the lines shown are then read, by id, and sent. No line comes
+    back when the list is empty: its count is then 0."""
     entity = stmt.column_descriptions[0]["entity"]
     keys = _order_keys(stmt)
     firsts = (stmt.with_only_columns(entity.id, *(column.label(f"key_{n}") for n, (column, _) in enumerate(keys)))
@@ -72,7 +74,9 @@ def _shown(stmt, columns, *outer_joins):
 
 
 def _order_keys(stmt) -> list[tuple]:
-    """A statement's order as (column, descending) pairs."""
+    """A statement's order as (column, descending) pairs, read from its ORDER BY clauses (SQLAlchemy
+    keeps them in `_order_by_clauses` and offers no public reader): each list is ordered once, by
+    the statement that also serves its own page."""
     keys = []
     for clause in stmt._order_by_clauses:
         descending = isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op
@@ -101,7 +105,7 @@ def _page_statements(user, day: date) -> dict:
 
         lists["flagged"] = (flagged_grants_stmt(user), {"id": Grant.id, "reference": Case.reference})
     task_columns, assignee = tq.task_line_columns()
-    for view in ("overdue", "soon"):
+    for view in TASK_LISTS:
         lists[view] = (tq.tasks_stmt(user, view, day), dict(zip(tq.TaskLine._fields, task_columns, strict=True)),
                        assignee)
     counted = {status: cases_stmt(user, status) for status in tq.OPEN_CASE}
@@ -113,11 +117,11 @@ def _page_statements(user, day: date) -> dict:
         from casework.plans.services import plans_awaiting
 
         counts.append(_counted(plans_awaiting(user)))
-        queue, params = queue_count_statements(user)  # the decision queue's two stretches, summed in page()
+        queue, params = queue_count_statements(user)  # the decision queue's two stretches (queue_total)
         counts += [stmt.scalar_subquery() for stmt in queue]
         names += ["plans_awaiting", "queue_legacy", "queue_submitted"]
     # Each list's lines as named tuples of what it shows; a task's as a TaskLine.
-    line_types = {name: tq.TaskLine if name in ("overdue", "soon") else namedtuple(f"{name}_line", columns)
+    line_types = {name: tq.TaskLine if name in TASK_LISTS else namedtuple(f"{name}_line", columns)
                   for name, (_stmt, columns, *_joins) in lists.items()}
     return {"counted": tuple(names), "counts": select(*counts), "count_params": params, "lists": tuple(lists),
             "line_types": line_types, "lines": _lines(lists)}
@@ -165,7 +169,9 @@ def page(user, day: date) -> dict:
                                                                          **built["count_params"]})
                       .one(), strict=True))
     if "queue_legacy" in counts:
-        counts["queue"] = min(COUNT_CAP, counts.pop("queue_legacy") + counts.pop("queue_submitted"))
+        from casework.grants.services import queue_total
+
+        counts["queue"] = queue_total(counts.pop("queue_legacy"), counts.pop("queue_submitted"), COUNT_CAP)
     lines = {name: [] for name in built["lists"]}
     counts.update(dict.fromkeys(built["lists"], 0))
     for row in db.session.execute(built["lines"], {"counted": COUNT_CAP, "shown": SHOWN}):

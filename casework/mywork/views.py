@@ -40,7 +40,7 @@ def index():
         "task_counts": {"overdue": counts["overdue"], "soon": counts["soon"]},
         "overdue_tasks": found["lines"]["overdue"],
         "soon_tasks": found["lines"]["soon"],
-        **{name: (counts[name], found["lines"][name]) for name in found["lines"] if name not in ("overdue", "soon")},
+        **{name: (counts[name], lines) for name, lines in found["lines"].items() if name not in queries.TASK_LISTS},
     }
     if user.role == Role.SUPERVISOR:
         context["queue_count"] = counts["queue"]
