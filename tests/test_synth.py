@@ -16,6 +16,7 @@ from casework.progress import Progress
 from casework.surveys import services as surveys
 from casework.surveys.models import SurveyResponse
 from casework.tasks.models import Task, TaskStatus
+from tests.helpers.case_summaries import disagreements
 
 
 def test_synth_creates_families_grants_and_a_usable_caseload(runner, office, client, auth, factory):
@@ -38,6 +39,9 @@ def test_synth_creates_families_grants_and_a_usable_caseload(runner, office, cli
     assert all(sum((d.amount for d in g.disbursements), start=0) <= g.approved_amount for g in approved)
 
     _monitoring_is_consistent()
+    # What each case keeps of its plan and referrals, written in bulk with them.
+    assert not disagreements()
+    assert db.session.scalar(select(func.count()).where(Case.plan_approved_at.is_not(None))) > 100
 
     # The app reads what was written in bulk, and goes on numbering after it.
     auth.login("admin")

@@ -124,6 +124,7 @@ def test_a_count_stops_at_the_cap_and_says_so(office, factory, client, auth, mon
     page = client.get("/my-work/").get_data(as_text=True)
     assert '<a href="/grants/queue"><strong>3+</strong>' in page
 
+
 def _count_lines(page) -> dict[str, tuple[int, str]]:
     return {href: (int(n), text.strip()) for href, n, text in
             re.findall(r'<a href="([^"]+)"><strong>(\d+)</strong>([^<]+)</a>', page)}
